@@ -23,6 +23,8 @@ const RUNNERS: Record<string, GateRunner> = {
 
 export interface GateReport {
   policy: string;
+  /** When the gates ran (ISO 8601); the registry ages gate evidence by it. */
+  generatedAt: string;
   gates: GateResult[];
   summary: { pass: number; warn: number; fail: number };
   strict: boolean;
@@ -39,6 +41,7 @@ export async function runPolicy(
   policy: Policy,
   opts: { strict?: boolean; now?: Date } = {},
 ): Promise<GateReport> {
+  const generatedAt = (opts.now ?? new Date()).toISOString();
   const ctx: GateContext = { baseDir: policy.baseDir, ...(opts.now ? { now: opts.now } : {}) };
   const gates: GateResult[] = [];
   for (const g of policy.gates) {
@@ -73,5 +76,5 @@ export async function runPolicy(
   const strict = opts.strict ?? false;
   const status: GateStatus =
     summary.fail > 0 ? "FAIL" : summary.warn > 0 ? (strict ? "FAIL" : "WARN") : "PASS";
-  return { policy: policy.name, gates, summary, strict, status };
+  return { policy: policy.name, generatedAt, gates, summary, strict, status };
 }

@@ -10,6 +10,7 @@ import { main } from "../../src/cli/main.js";
 import { isVigilError, type VigilError } from "../../src/errors.js";
 import { parsePolicy, runPolicy } from "../../src/gate/index.js";
 import { policyJsonSchema } from "../../src/gate/schema.js";
+import { readGateEvidence } from "../../src/registry/evidence.js";
 
 let dir = "";
 const model = '{"weights":[1,2,3]}\n';
@@ -81,6 +82,22 @@ async function one(gateYaml: string) {
   const r = await runPolicy(p);
   return r.gates[0]!;
 }
+
+describe("gate report", () => {
+  it("carries the time it ran, which the registry uses to age the evidence", async () => {
+    const p = parsePolicy(
+      "gates:\n  - kind: artifact\n    path: model.json\n",
+      join(dir, "p.yaml"),
+    );
+    const r = await runPolicy(p, { now: new Date(Date.UTC(2026, 10, 1, 12)) });
+    expect(r.generatedAt).toBe("2026-11-01T12:00:00.000Z");
+    const file = join(dir, "gate-result.json");
+    writeFileSync(file, JSON.stringify(r));
+    const e = readGateEvidence(file);
+    expect(e.timeSource).toBe("report");
+    expect(e.generatedAt).toBe(Date.UTC(2026, 10, 1, 12));
+  });
+});
 
 describe("gate kinds", () => {
   it("validate: fails on an error-severity failure and warns on a warning", async () => {
