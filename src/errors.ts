@@ -164,6 +164,121 @@ export const ERROR_CODES = {
     exit: 2,
     http: 400,
   },
+  VIGIL_PREDICTION_NOT_FOUND: {
+    hint: "Check the prediction id and the model (--model); ids are those sent to the ingest API, and events older than the retention period are gone.",
+    exit: 2,
+    http: 404,
+  },
+  VIGIL_DEPLOYMENT_NOT_FOUND: {
+    hint: "The model is not deployed to that environment; `vigil model deployments <name>` lists its environments.",
+    exit: 2,
+    http: 404,
+  },
+  VIGIL_FORBIDDEN_DEPLOYMENT: {
+    hint: "Archived versions cannot serve traffic, and the production environment's champion must be the registry's production version; see docs/registry.md (Deployments).",
+    exit: 2,
+    http: 409,
+  },
+  VIGIL_UNAUTHENTICATED: {
+    hint: "Send an API token as `Authorization: Bearer vgl_...`; `vigil token create` makes one (the first `vigil serve` prints an admin token).",
+    exit: 2,
+    http: 401,
+  },
+  VIGIL_FORBIDDEN: {
+    hint: "The token's role (or model scope) does not allow this request; docs/server.md lists which role may call which route.",
+    exit: 2,
+    http: 403,
+  },
+  VIGIL_TOKEN_NOT_FOUND: {
+    hint: "Check the token id; `vigil token list` lists the tokens.",
+    exit: 2,
+    http: 404,
+  },
+  VIGIL_ROUTE_NOT_FOUND: {
+    hint: "Check the path; GET /api/v1/openapi.json lists every route of the API.",
+    exit: 2,
+    http: 404,
+  },
+  VIGIL_METHOD_NOT_ALLOWED: {
+    hint: "The path exists but not with this HTTP method; the Allow header lists the accepted ones.",
+    exit: 2,
+    http: 405,
+  },
+  VIGIL_PAYLOAD_TOO_LARGE: {
+    hint: "Send smaller requests (split batches), or raise the server's body limit (`vigil serve --body-limit`).",
+    exit: 2,
+    http: 413,
+  },
+  VIGIL_UNSUPPORTED_MEDIA_TYPE: {
+    hint: "Send the body as application/json (or a content type the route lists in the OpenAPI document, such as application/x-ndjson).",
+    exit: 2,
+    http: 415,
+  },
+  VIGIL_MALFORMED_JSON: {
+    hint: "The request body is not valid JSON; the message gives the position where parsing failed.",
+    exit: 2,
+    http: 400,
+  },
+  VIGIL_JSON_TOO_DEEP: {
+    hint: "The request body nests objects and arrays deeper than the server accepts (64 levels); flatten it.",
+    exit: 2,
+    http: 400,
+  },
+  VIGIL_RATE_LIMITED: {
+    hint: "Too many requests with this token; wait the seconds given in the Retry-After header, or batch events into fewer requests.",
+    exit: 2,
+    http: 429,
+  },
+  VIGIL_SHUTTING_DOWN: {
+    hint: "The server is stopping; retry against another instance or after it restarts.",
+    exit: 2,
+    http: 503,
+  },
+  VIGIL_SERVER_UNREACHABLE: {
+    hint: "Check --server (or VIGIL_SERVER): the URL, that `vigil serve` runs there and that nothing in between (a proxy, TLS) answers instead of it.",
+    exit: 2,
+    http: 502,
+  },
+  VIGIL_WINDOW_NOT_FOUND: {
+    hint: "The model version has no window starting at that time; GET /api/v1/models/{model}/metrics shows the window starts that exist.",
+    exit: 2,
+    http: 404,
+  },
+  VIGIL_MLFLOW_UNREACHABLE: {
+    hint: "Check --uri (the tracking server's base URL, as in MLFLOW_TRACKING_URI), that the server runs and answers from here, and --timeout.",
+    exit: 2,
+    http: 502,
+  },
+  VIGIL_MLFLOW_ERROR: {
+    hint: "MLflow refused the request; its error_code and message are quoted. For 401/403 set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD; for 5xx check the tracking server's logs.",
+    exit: 2,
+    http: 502,
+  },
+  VIGIL_MLFLOW_BAD_RESPONSE: {
+    hint: "The server's answer is not MLflow 2.x REST JSON (the message names the endpoint and field); check that --uri points at an MLflow tracking server and not a proxy or UI page.",
+    exit: 2,
+    http: 502,
+  },
+  VIGIL_MLFLOW_MODEL_NOT_FOUND: {
+    hint: "Check the name given to --model (exact and case-sensitive) against the MLflow UI's Models page, or leave --model out to import every registered model.",
+    exit: 2,
+    http: 404,
+  },
+  VIGIL_INVALID_EVENT: {
+    hint: "Fix the event at the reported index and field (docs/monitoring.md lists what each field accepts); the other events of the request were stored.",
+    exit: 2,
+    http: 400,
+  },
+  VIGIL_INVALID_MONITOR_CONFIG: {
+    hint: "Fix the model's monitoring configuration at the reported field (schema, window or settings); docs/monitoring.md describes the format.",
+    exit: 2,
+    http: 400,
+  },
+  VIGIL_RAW_EVENTS_INCOMPLETE: {
+    hint: "The window's raw events are not all stored (sampling is on, or retention deleted some), so its profile cannot be rebuilt from them.",
+    exit: 2,
+    http: 409,
+  },
   VIGIL_INTERNAL: {
     hint: "This is a bug in Vigil; please report it with the command that caused it.",
     exit: 3,

@@ -1,4 +1,4 @@
-import type { CommandDef } from "./definition.js";
+import type { CommandDef, OptionDef } from "./definition.js";
 
 const formatOption = (formats: string, dflt = "text") =>
   ({
@@ -437,6 +437,14 @@ export const gateCommand: CommandDef = {
   load: async () => (await import("./handlers/gate.js")).gateHandler,
 };
 
+/** Shared by the commands that can run against a Vigil server instead of the embedded store. */
+const serverOption: OptionDef = {
+  type: "string",
+  valueName: "URL",
+  description:
+    "A Vigil server (`vigil serve`) to act on instead of the embedded store, with the API token in VIGIL_TOKEN (default: VIGIL_SERVER unless --db is given)",
+};
+
 export const auditlogCommand: CommandDef = {
   name: "auditlog",
   summary:
@@ -467,6 +475,7 @@ export const auditlogCommand: CommandDef = {
       description: "export: entries at or after T (ISO 8601 or epoch ms)",
     },
     to: { type: "string", valueName: "T", description: "export: entries before T" },
+    server: serverOption,
     format: {
       type: "string",
       valueName: "FORMAT",
@@ -491,7 +500,7 @@ export const modelCommand: CommandDef = {
     {
       name: "subcommand",
       description:
-        "register, promote, approve, reject, rollback, archive, list, show, policy, alias",
+        "register, promote, approve, reject, rollback, archive, list, show, policy, alias, card, deploy, deployments",
       required: true,
     },
     { name: "name", description: "the model's name", required: false },
@@ -547,7 +556,53 @@ export const modelCommand: CommandDef = {
       description: "policy: store this YAML as the model's next policy revision",
     },
     alias: { type: "string", valueName: "NAME", description: "alias: the alias to point" },
-    format: { type: "string", valueName: "FORMAT", description: "text (default) or json" },
+    delete: { type: "boolean", description: "alias: remove --alias instead of pointing it" },
+    server: serverOption,
+    env: {
+      type: "string",
+      valueName: "ENV",
+      description: "deploy/deployments: the environment (production, staging, any name)",
+    },
+    version: {
+      type: "string",
+      valueName: "V",
+      description: "deploy: the champion version (number or alias) serving --env",
+    },
+    canary: {
+      type: "string",
+      valueName: "V",
+      description: "deploy: a canary version taking --share percent of the traffic",
+    },
+    share: {
+      type: "string",
+      valueName: "PERCENT",
+      description: "deploy: the canary's share of traffic, 0 to 100 (the champion gets the rest)",
+    },
+    experiment: {
+      type: "string",
+      valueName: "ID",
+      description:
+        "deploy: experiment id salting the canary assignment (default: kept while the versions stay the same)",
+    },
+    subject: {
+      type: "string",
+      valueName: "ID",
+      description: "deployments: show which version serves this subject (customer) in --env",
+    },
+    history: {
+      type: "boolean",
+      description: "deployments: every revision, not just the current ones",
+    },
+    out: {
+      type: "string",
+      valueName: "FILE",
+      description: "card: write the card to FILE instead of stdout",
+    },
+    format: {
+      type: "string",
+      valueName: "FORMAT",
+      description: "text (default) or json; card: md (default) or html",
+    },
   },
   examples: [
     "vigil model register churn --artifact model.pkl --data train.parquet --metrics metrics.json",
@@ -556,8 +611,284 @@ export const modelCommand: CommandDef = {
     "vigil model approve churn 1 --role approver --actor bob",
     "vigil model rollback churn --reason 'latency regression'",
     "vigil model show churn champion --format json",
+    "vigil model card churn 3 --format html --out churn-v3.html",
+    "vigil model deploy churn --env production --version 2 --canary 3 --share 10",
+    "vigil model deployments churn --env production --subject customer-42",
   ],
   load: async () => (await import("./handlers/model.js")).modelHandler,
+};
+
+export const traceCommand: CommandDef = {
+  name: "trace",
+  summary:
+    "Trace a prediction back to what produced it: the event and its label, the model version that served it, the artifact hash, training data hashes and rows, git commit, environment lock hash, gate results, approvals, deployments and audit entries.",
+  positionals: [
+    {
+      name: "prediction-id",
+      description: "the id the prediction was ingested with",
+      required: true,
+    },
+  ],
+  options: {
+    model: {
+      type: "string",
+      valueName: "NAME",
+      description: "The model the prediction belongs to",
+    },
+    db: {
+      type: "string",
+      valueName: "URL",
+      description:
+        "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
+    },
+    server: serverOption,
+    format: formatOption("text, json"),
+    out: outOption,
+  },
+  examples: [
+    "vigil trace 7f3c9a --model churn",
+    "vigil trace 7f3c9a --model churn --format json --out trace.json",
+  ],
+  load: async () => (await import("./handlers/trace.js")).traceHandler,
+};
+
+export const mlflowCommand: CommandDef = {
+  name: "mlflow",
+  summary:
+    "Import MLflow's model registry into Vigil's: registered models, versions with their stages and aliases, and each version's run lineage (git commit, params, metrics, dataset inputs), through the MLflow 2.x REST API, keeping the MLflow ids. Re-running it updates what changed.",
+  positionals: [{ name: "subcommand", description: "import", required: true }],
+  options: {
+    uri: {
+      type: "string",
+      valueName: "URL",
+      description: "The MLflow tracking server (default: MLFLOW_TRACKING_URI)",
+    },
+    model: {
+      type: "string",
+      valueName: "NAME",
+      description: "Import only this registered model (default: all)",
+    },
+    db: {
+      type: "string",
+      valueName: "URL",
+      description:
+        "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
+    },
+    actor: {
+      type: "string",
+      valueName: "NAME",
+      description: "Who imports, in the audit log (default: VIGIL_ACTOR, else mlflow-import)",
+    },
+    "dry-run": { type: "boolean", description: "Report what the import would do; write nothing" },
+    task: {
+      type: "string",
+      valueName: "TASK",
+      description:
+        "binary, multiclass or regression for models the import creates (default binary)",
+    },
+    "page-size": {
+      type: "string",
+      valueName: "N",
+      description: "max_results of MLflow's paginated searches, 1 to 1000",
+      default: "100",
+    },
+    timeout: {
+      type: "string",
+      valueName: "SECONDS",
+      description: "Per-request timeout",
+      default: "30",
+    },
+    format: formatOption("text, json"),
+  },
+  examples: [
+    "vigil mlflow import --uri http://mlflow:5000",
+    "vigil mlflow import --uri http://mlflow:5000 --model churn --dry-run",
+    "MLFLOW_TRACKING_TOKEN=... vigil mlflow import --uri https://mlflow.example.com --format json",
+  ],
+  load: async () => (await import("./handlers/mlflow.js")).mlflowHandler,
+};
+
+const dbOption = {
+  type: "string",
+  valueName: "URL",
+  description:
+    "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
+} as const;
+
+export const serveCommand: CommandDef = {
+  name: "serve",
+  summary:
+    "Run the monitoring server: ingest predictions and labels, windowed profiles, monitors, /metrics and the API. The first start prints an admin token once.",
+  positionals: [],
+  options: {
+    db: dbOption,
+    host: {
+      type: "string",
+      valueName: "HOST",
+      description: "Address to listen on",
+      default: "127.0.0.1",
+    },
+    port: {
+      type: "string",
+      valueName: "PORT",
+      description: "Port (0: any free one)",
+      default: "7070",
+    },
+    "body-limit": {
+      type: "string",
+      valueName: "SIZE",
+      description: "Largest request body: bytes, or with a kb/mb suffix (default 16mb)",
+    },
+    "rate-limit": {
+      type: "string",
+      valueName: "N",
+      description:
+        "Requests per second per token, bursts up to 2N (default 20000; 0 turns the limit off)",
+    },
+  },
+  examples: [
+    "vigil serve",
+    "vigil serve --db postgres://vigil@db:5432/vigil --host 0.0.0.0 --port 7070",
+    "VIGIL_DATABASE_URL=postgres://vigil@db/vigil vigil serve --rate-limit 500",
+  ],
+  load: async () => (await import("./handlers/serve.js")).serveHandler,
+};
+
+export const tokenCommand: CommandDef = {
+  name: "token",
+  summary:
+    "Manage API tokens of the server on the embedded store: `create` prints the new token once, `list` shows them without secrets, `revoke` ends one. Each change is in the audit log.",
+  positionals: [
+    { name: "subcommand", description: "create, list or revoke", required: true },
+    {
+      name: "name-or-id",
+      description: "create: the token's name; revoke: its id",
+      required: false,
+    },
+  ],
+  options: {
+    db: dbOption,
+    role: {
+      type: "string",
+      valueName: "ROLE",
+      description: "create: viewer, ingest, data-scientist, ml-engineer, approver or admin",
+    },
+    models: {
+      type: "string",
+      multiple: true,
+      valueName: "NAMES",
+      description: "create: limit the token to these models (comma list or repeated)",
+    },
+    actor: {
+      type: "string",
+      valueName: "NAME",
+      description:
+        "Who acts, for the audit log (default: VIGIL_ACTOR, else the operating-system user)",
+    },
+    format: { type: "string", valueName: "FORMAT", description: "text (default) or json" },
+  },
+  examples: [
+    "vigil token create ci-ingest --role ingest --models churn,fraud",
+    "vigil token list",
+    "vigil token revoke 3",
+  ],
+  load: async () => (await import("./handlers/token.js")).tokenHandler,
+};
+
+export const monitorCommand: CommandDef = {
+  name: "monitor",
+  summary:
+    "Configure a model's monitoring: `configure` stores its schema (features with kinds, classes), task, window size and monitor settings from a YAML file (docs/monitoring.md), on the embedded store or a server.",
+  positionals: [{ name: "subcommand", description: "configure", required: true }],
+  options: {
+    model: {
+      type: "string",
+      valueName: "NAME",
+      description: "The model (default: `model:` in the file)",
+    },
+    schema: {
+      type: "string",
+      valueName: "FILE",
+      description: "YAML with task, features, classes, positiveClass, window and settings",
+    },
+    window: {
+      type: "string",
+      valueName: "DURATION",
+      description: "Window size: 300, 300s, 5m, 1h (overrides the file)",
+    },
+    db: dbOption,
+    server: serverOption,
+    actor: {
+      type: "string",
+      valueName: "NAME",
+      description:
+        "Who acts, for the audit log with --db (default: VIGIL_ACTOR, else the operating-system user)",
+    },
+    format: { type: "string", valueName: "FORMAT", description: "text (default) or json" },
+  },
+  examples: [
+    "vigil monitor configure --model churn --schema monitoring.yaml",
+    "vigil monitor configure --model churn --schema monitoring.yaml --window 15m --server http://vigil:7070",
+  ],
+  load: async () => (await import("./handlers/monitor.js")).monitorHandler,
+};
+
+export const referenceCommand: CommandDef = {
+  name: "reference",
+  summary:
+    "Upload a model version's reference data: `upload` streams the file, stores its profile (the bins every window of the version is compared on) and, with --target and --prediction or --score, baseline metrics.",
+  positionals: [
+    { name: "subcommand", description: "upload", required: true },
+    {
+      name: "data",
+      description: "Reference data: CSV, TSV, Parquet or JSON Lines (optionally .gz)",
+      required: true,
+    },
+  ],
+  options: {
+    model: {
+      type: "string",
+      valueName: "NAME",
+      description: "The model (configured with `vigil monitor configure`)",
+    },
+    version: {
+      type: "string",
+      valueName: "VERSION",
+      description: "The version (created when missing)",
+    },
+    target: {
+      type: "string",
+      valueName: "COL",
+      description: "Ground-truth column, for baseline metrics",
+    },
+    prediction: { type: "string", valueName: "COL", description: "The model's prediction column" },
+    score: {
+      type: "string",
+      multiple: true,
+      valueName: "[CLASS=]COL",
+      description: "Score column(s): binary the positive class's, multiclass CLASS=COL per class",
+    },
+    "input-format": {
+      type: "string",
+      valueName: "FORMAT",
+      description: "csv, tsv, parquet or jsonl (default: from the extension)",
+    },
+    db: dbOption,
+    server: serverOption,
+    actor: {
+      type: "string",
+      valueName: "NAME",
+      description:
+        "Who acts, for the audit log with --db (default: VIGIL_ACTOR, else the operating-system user)",
+    },
+    format: { type: "string", valueName: "FORMAT", description: "text (default) or json" },
+  },
+  examples: [
+    "vigil reference upload --model churn --version 3 train.parquet",
+    "vigil reference upload --model churn --version 3 valid.csv --target churned --prediction pred --score proba",
+    "VIGIL_TOKEN=vgl_... vigil reference upload --model churn --version 3 ref.parquet --server http://vigil:7070",
+  ],
+  load: async () => (await import("./handlers/reference.js")).referenceHandler,
 };
 
 /** Every command, in the order `vigil --help` lists them. */
@@ -571,4 +902,10 @@ export const COMMANDS: readonly CommandDef[] = [
   gateCommand,
   auditlogCommand,
   modelCommand,
+  traceCommand,
+  mlflowCommand,
+  serveCommand,
+  tokenCommand,
+  monitorCommand,
+  referenceCommand,
 ];

@@ -101,8 +101,11 @@ export interface RouteSpec {
   body?: JsonSchema;
   /** Content types read as a raw Buffer instead of JSON (e.g. "application/x-ndjson"). */
   rawBody?: readonly string[];
+  /** This route's request body limit in bytes, when it differs from the server's (16 MB). */
+  bodyLimitBytes?: number;
   /** Response schemas by status (used for OpenAPI and for fast serialization). */
   responses: Record<number, { description: string; schema?: JsonSchema; contentType?: string }>;
+  // biome-ignore lint/suspicious/noExplicitAny: each route narrows its own params, query and body; the schemas have validated them before the handler runs
   handler(input: RouteInput<any, any, any>, ctx: ServerContext): Promise<RouteReply>;
 }
 

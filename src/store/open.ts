@@ -81,7 +81,13 @@ export class Store extends Repo {
       const { error, results } = await migrator.migrateToLatest();
       if (!error) return (results ?? []).map((r) => r.migrationName);
       const code = (error as { code?: unknown }).code;
-      if (typeof code === "string" && code.startsWith("SQLITE_BUSY") && attempt < 5) {
+      // Kysely's migrator lists the tables of every PostgreSQL schema to find its own; a
+      // schema dropped by another connection during that scan fails it with 3F000
+      // (invalid_schema_name) or 42P01 (undefined_table). A new scan no longer sees it.
+      const transient =
+        typeof code === "string" &&
+        (code.startsWith("SQLITE_BUSY") || code === "3F000" || code === "42P01");
+      if (transient && attempt < 5) {
         await new Promise((r) => setTimeout(r, 50 * (attempt + 1)));
         continue;
       }

@@ -64,7 +64,7 @@ function withOpen(b: Omit<TestBackend, "open">): TestBackend {
 }
 
 /** `label` names the temp directory (vigil-<label>-*). */
-function sqliteBackend(label: string): TestBackend {
+export function sqliteBackend(label: string): TestBackend {
   let root: string | undefined;
   let n = 0;
   return withOpen({
@@ -83,7 +83,7 @@ function sqliteBackend(label: string): TestBackend {
 }
 
 /** `label` prefixes the schema names (vigil_<label>_<pid>_<random>_<n>). */
-function postgresBackend(label: string, opts: BackendOptions = {}): TestBackend {
+export function postgresBackend(label: string, opts: BackendOptions = {}): TestBackend {
   const run = `vigil_${label.replace(/\W/g, "_")}_${process.pid}_${Math.random().toString(36).slice(2, 8)}`;
   let made = 0;
   const schemas: string[] = [];
