@@ -10,9 +10,13 @@
  *   $score         binary: the positive-class score; multiclass: the top class probability
  *   $latency_ms    the event's latency_ms (numeric; missing when absent)
  *   $error         "1" when the event carries an error, "0" otherwise (categorical)
- *   $unknown       one category per unknown feature name seen in the event; missing when
+ *   $unknown       the event's feature names that are not columns of the window, sorted and
+ *                  joined with "," (one value per event, cut at 256 characters); missing when
  *                  the event had none (so its count of non-missing values is the number of
- *                  events with at least one unknown feature, and its frequent items say which)
+ *                  events with at least one unknown feature, and its frequent items say which
+ *                  names, or sets of names, they were)
+ * window-profile.ts (EventProfiler) is the one implementation of this mapping; ingest and
+ * rebuilds from raw events both use it.
  */
 import type { ColumnKind } from "../sketch/index.js";
 import type { ModelTask } from "../store/types.js";

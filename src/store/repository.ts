@@ -6,7 +6,7 @@
  */
 import { AsyncLocalStorage } from "node:async_hooks";
 import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
-import { type Kysely, type Selectable, sql, type Updateable } from "kysely";
+import { CompiledQuery, type Kysely, type Selectable, sql, type Updateable } from "kysely";
 import { invalidArgument, VigilError } from "../errors.js";
 import { auditEntryHash, canonicalJson } from "./audit-hash.js";
 import { isForeignKeyViolation, translateDbError } from "./db-errors.js";
@@ -30,6 +30,7 @@ import {
   DEFAULT_WINDOW_SECONDS,
   type Dialect,
   type EventQuery,
+  type InsertEventIdsResult,
   type InsertEventsResult,
   type InsertLabelsResult,
   type JsonValue,
@@ -48,6 +49,7 @@ import {
   type PredictionEventInput,
   type PredictionEventRecord,
   type ReferenceProfileRecord,
+  type SerializedEventInput,
   TOKEN_ROLES,
   type TokenRecord,
   type TokenRole,
@@ -231,6 +233,36 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
   return out;
+}
+
+const EVENT_COLUMNS = [
+  "model_id",
+  "event_id",
+  "version_id",
+  "ts",
+  "window_start",
+  "payload_json",
+  "received_at",
+] as const;
+const insertEventsCache = new Map<string, string>();
+
+/** `insert into prediction_events ... on conflict do nothing returning event_id` for n rows. */
+function insertEventsSql(dialect: Dialect, rows: number): string {
+  const key = `${dialect}:${rows}`;
+  let text = insertEventsCache.get(key);
+  if (text !== undefined) return text;
+  const width = EVENT_COLUMNS.length;
+  const tuples: string[] = new Array(rows);
+  for (let r = 0; r < rows; r++) {
+    const marks: string[] = new Array(width);
+    for (let c = 0; c < width; c++)
+      marks[c] = dialect === "postgres" ? `$${r * width + c + 1}` : "?";
+    tuples[r] = `(${marks.join(",")})`;
+  }
+  text = `insert into prediction_events (${EVENT_COLUMNS.join(", ")}) values ${tuples.join(",")} on conflict (model_id, event_id) do nothing returning event_id`;
+  if (insertEventsCache.size >= 16) insertEventsCache.clear();
+  insertEventsCache.set(key, text);
+  return text;
 }
 
 /** sha256 (hex) of a raw API token; only this is stored. */
@@ -704,43 +736,76 @@ export class Repo {
    */
   async insertEvents(
     modelId: number,
-    events: readonly PredictionEventInput[],
+    events: readonly (PredictionEventInput | SerializedEventInput)[],
   ): Promise<InsertEventsResult> {
+    const { inserted, duplicates } = await this.insertEventsReturningIds(modelId, events);
+    return { inserted, duplicates };
+  }
+
+  /**
+   * insertEvents that also says which ids were new (INSERT ... ON CONFLICT DO NOTHING
+   * RETURNING on both backends), so ingest can count each new event into its window's
+   * profile exactly once. Events may carry their payload as JSON text (`payloadJson`).
+   * Statements are built directly (one cached SQL text per row count and dialect), not
+   * through Kysely's compiler, which costs more than SQLite's insert at 1000 rows.
+   */
+  async insertEventsReturningIds(
+    modelId: number,
+    events: readonly (PredictionEventInput | SerializedEventInput)[],
+  ): Promise<InsertEventIdsResult> {
     checkInt(modelId, "modelId", 1);
     if (!Array.isArray(events)) throw invalidArgument("events", "an array of events", events);
-    if (events.length === 0) return { inserted: 0, duplicates: 0 };
+    if (events.length === 0) return { inserted: 0, duplicates: 0, insertedIds: [] };
     const now = Date.now();
-    const rows = events.map((e, i) => {
+    const params: unknown[] = new Array(events.length * EVENT_COLUMNS.length);
+    const ids: string[] = new Array(events.length);
+    let p = 0;
+    events.forEach((e, i) => {
       if (typeof e !== "object" || e === null) throw invalidArgument(`events[${i}]`, "an event", e);
-      return {
-        model_id: modelId,
-        event_id: checkName(e.id, `events[${i}].id`, 256),
-        version_id: checkInt(e.versionId, `events[${i}].versionId`, 1),
-        ts: checkInt(e.timestamp, `events[${i}].timestamp`),
-        window_start: checkInt(e.windowStart, `events[${i}].windowStart`),
-        payload_json: JSON.stringify(e.payload ?? null),
-        received_at: now,
-      };
+      const id = checkName(e.id, `events[${i}].id`, 256);
+      ids[i] = id;
+      const text = (e as SerializedEventInput).payloadJson;
+      params[p++] = modelId;
+      params[p++] = id;
+      params[p++] = checkInt(e.versionId, `events[${i}].versionId`, 1);
+      params[p++] = checkInt(e.timestamp, `events[${i}].timestamp`);
+      params[p++] = checkInt(e.windowStart, `events[${i}].windowStart`);
+      params[p++] =
+        typeof text === "string"
+          ? text
+          : JSON.stringify((e as PredictionEventInput).payload ?? null);
+      params[p++] = now;
     });
-    const inserted = await this.write("insertEvents", async (q) => {
+    const returned = await this.write("insertEvents", async (q) => {
       const model = await q
         .selectFrom("models")
         .select("id")
         .where("id", "=", modelId)
         .executeTakeFirst();
       if (!model) throw new VigilError("VIGIL_MODEL_NOT_FOUND", `No model has id ${modelId}.`);
-      let count = 0;
-      for (const part of chunks(rows, ROWS_PER_STATEMENT)) {
-        const result = await q
-          .insertInto("prediction_events")
-          .values(part)
-          .onConflict((oc) => oc.columns(["model_id", "event_id"]).doNothing())
-          .executeTakeFirst();
-        count += Number(result.numInsertedOrUpdatedRows ?? 0);
+      const fresh = new Set<string>();
+      const width = EVENT_COLUMNS.length;
+      for (let row = 0; row < events.length; row += ROWS_PER_STATEMENT) {
+        const rows = Math.min(ROWS_PER_STATEMENT, events.length - row);
+        const result = await q.executeQuery<{ event_id: string }>(
+          CompiledQuery.raw(
+            insertEventsSql(this.backend.dialect, rows),
+            params.slice(row * width, (row + rows) * width),
+          ),
+        );
+        for (const r of result.rows) fresh.add(r.event_id);
       }
-      return count;
+      return fresh;
     });
-    return { inserted, duplicates: events.length - inserted };
+    const insertedIds: string[] = [];
+    for (const id of ids) {
+      if (returned.delete(id)) insertedIds.push(id);
+    }
+    return {
+      inserted: insertedIds.length,
+      duplicates: events.length - insertedIds.length,
+      insertedIds,
+    };
   }
 
   /** One event and its label, if any. */

@@ -134,6 +134,20 @@ export interface InsertEventsResult {
   duplicates: number;
 }
 
+/**
+ * An event whose payload the caller already serialized (ingest keeps the JSON text it
+ * received): stored verbatim, so it must be valid JSON text; the store does not re-check it.
+ */
+export type SerializedEventInput = Omit<PredictionEventInput, "payload"> & { payloadJson: string };
+
+export interface InsertEventIdsResult extends InsertEventsResult {
+  /**
+   * Ids newly stored, in the order given (an id repeated in the batch counts once, for its
+   * first occurrence): the events a caller may count, every other one was already there.
+   */
+  insertedIds: string[];
+}
+
 export interface EventQuery {
   versionId?: number;
   windowStart?: number;
