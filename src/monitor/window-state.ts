@@ -1,0 +1,226 @@
+/**
+ * The scheduler's bookkeeping queries on window and label rows, kept light (no profile
+ * bytes, no payloads) because they run every tick, and the one atomic step that makes a
+ * window's evaluation count: a conditional close that only succeeds while the window is
+ * exactly as it was read, committed together with the window's metric points. Two server
+ * instances on one PostgreSQL may both compute a window; only the first commit writes.
+ */
+import { sql } from "kysely";
+import { translateDbError } from "../store/db-errors.js";
+import type { JsonValue, MetricPoint, Repo, WindowKey } from "../store/index.js";
+
+/** A window row without its profile bytes. */
+export interface WindowState extends WindowKey {
+  eventCount: number;
+  updatedAt: number;
+  closedAt: number | null;
+}
+
+function read<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  return fn().catch((err: unknown) => {
+    throw translateDbError(err, operation);
+  });
+}
+
+/** Windows of a model matching the filter, ordered by start then version. */
+export async function windowStates(
+  store: Repo,
+  modelId: number,
+  filter: { open?: boolean; from?: number; to?: number } = {},
+): Promise<WindowState[]> {
+  const rows = await read("windowStates", () =>
+    store.kysely
+      .selectFrom("window_profiles")
+      .select(["model_id", "version_id", "window_start", "event_count", "updated_at", "closed_at"])
+      .where("model_id", "=", modelId)
+      .$if(filter.open === true, (q) => q.where("closed_at", "is", null))
+      .$if(filter.open === false, (q) => q.where("closed_at", "is not", null))
+      .$if(filter.from !== undefined, (q) => q.where("window_start", ">=", filter.from!))
+      .$if(filter.to !== undefined, (q) => q.where("window_start", "<", filter.to!))
+      .orderBy("window_start")
+      .orderBy("version_id")
+      .execute(),
+  );
+  return rows.map((r) => ({
+    modelId: r.model_id,
+    versionId: r.version_id,
+    windowStart: r.window_start,
+    eventCount: r.event_count,
+    updatedAt: r.updated_at,
+    closedAt: r.closed_at,
+  }));
+}
+
+/**
+ * Closes (or re-closes) a window and writes its metric points in one transaction, but only
+ * if the window row still has the event count and update time it had when it was read and
+ * is still in the expected state (open, or closed at `expected.closedAt`). Returns false,
+ * writing nothing, when another instance got there first or events arrived meanwhile (the
+ * next tick evaluates the new state). The update locks the row (PostgreSQL) or holds the
+ * write lock (SQLite) until commit, so two claims of one window serialize.
+ */
+export async function commitWindowEvaluation(
+  store: Repo,
+  expected: WindowState,
+  closedAt: number,
+  points: readonly MetricPoint[],
+): Promise<boolean> {
+  return store.transaction(async (tx) => {
+    const result = await tx.kysely
+      .updateTable("window_profiles")
+      .set({ closed_at: closedAt })
+      .where("model_id", "=", expected.modelId)
+      .where("version_id", "=", expected.versionId)
+      .where("window_start", "=", expected.windowStart)
+      .where("event_count", "=", expected.eventCount)
+      .where("updated_at", "=", expected.updatedAt)
+      .where((eb) =>
+        expected.closedAt === null
+          ? eb("closed_at", "is", null)
+          : eb("closed_at", "=", expected.closedAt),
+      )
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) return false;
+    await tx.putMetrics(points);
+    return true;
+  });
+}
+
+/** One labeled event of a window: the event payload and the label. */
+export interface LabeledRow {
+  payload: JsonValue;
+  label: JsonValue;
+  receivedAt: number;
+}
+
+/**
+ * The labeled events of one window (inner join: events without a label are not read), for
+ * the performance monitor. Windows are bounded by the ingest rate times the window length;
+ * rows are read in pages of `pageSize` by event sequence.
+ */
+export async function labeledRows(
+  store: Repo,
+  key: WindowKey,
+  pageSize = 5000,
+): Promise<LabeledRow[]> {
+  const out: LabeledRow[] = [];
+  let after = 0;
+  for (;;) {
+    const rows = await read("labeledRows", () =>
+      store.kysely
+        .selectFrom("prediction_events as e")
+        .innerJoin("labels as l", (j) =>
+          j.onRef("l.model_id", "=", "e.model_id").onRef("l.event_id", "=", "e.event_id"),
+        )
+        .select(["e.seq", "e.payload_json", "l.value_json", "l.received_at"])
+        .where("e.model_id", "=", key.modelId)
+        .where("e.version_id", "=", key.versionId)
+        .where("e.window_start", "=", key.windowStart)
+        .where("e.seq", ">", after)
+        .orderBy("e.seq")
+        .limit(pageSize)
+        .execute(),
+    );
+    for (const r of rows) {
+      out.push({
+        payload: JSON.parse(r.payload_json) as JsonValue,
+        label: JSON.parse(r.value_json) as JsonValue,
+        receivedAt: r.received_at,
+      });
+    }
+    if (rows.length < pageSize) return out;
+    after = rows[rows.length - 1]!.seq;
+  }
+}
+
+/**
+ * Windows of a model holding predictions whose label was received at or after `since`
+ * (epoch ms, the store's clock), with the latest receipt time seen: the windows whose
+ * performance may need recomputing.
+ */
+export async function windowsWithLabelsSince(
+  store: Repo,
+  modelId: number,
+  since: number,
+): Promise<{ keys: WindowKey[]; latest: number }> {
+  const rows = await read("windowsWithLabelsSince", () =>
+    store.kysely
+      .selectFrom("labels as l")
+      .innerJoin("prediction_events as e", (j) =>
+        j.onRef("e.model_id", "=", "l.model_id").onRef("e.event_id", "=", "l.event_id"),
+      )
+      .select(["e.version_id", "e.window_start"])
+      .select((eb) => eb.fn.max("l.received_at").as("latest"))
+      .where("l.model_id", "=", modelId)
+      .where("l.received_at", ">=", since)
+      .groupBy(["e.version_id", "e.window_start"])
+      .orderBy("e.window_start")
+      .orderBy("e.version_id")
+      .execute(),
+  );
+  let latest = since;
+  const keys = rows.map((r) => {
+    const l = Number(r.latest);
+    if (l > latest) latest = l;
+    return { modelId, versionId: r.version_id, windowStart: r.window_start };
+  });
+  return { keys, latest };
+}
+
+/** Distinct window starts of a model in [from, to) (any version, open or closed). */
+export async function windowStarts(
+  store: Repo,
+  modelId: number,
+  from: number,
+  to: number,
+): Promise<number[]> {
+  const rows = await read("windowStarts", () =>
+    store.kysely
+      .selectFrom("window_profiles")
+      .select("window_start")
+      .distinct()
+      .where("model_id", "=", modelId)
+      .where("window_start", ">=", from)
+      .where("window_start", "<", to)
+      .orderBy("window_start")
+      .execute(),
+  );
+  return rows.map((r) => r.window_start);
+}
+
+/** Sum of the event counts of every version's window at `start`. */
+export async function modelEventCount(
+  store: Repo,
+  modelId: number,
+  start: number,
+): Promise<number> {
+  const row = await read("modelEventCount", () =>
+    store.kysely
+      .selectFrom("window_profiles")
+      .select((eb) => eb.fn.coalesce(eb.fn.sum<number>("event_count"), sql<number>`0`).as("n"))
+      .where("model_id", "=", modelId)
+      .where("window_start", "=", start)
+      .executeTakeFirstOrThrow(),
+  );
+  return Number(row.n);
+}
+
+/** Labeled events of a window and their latest label receipt time (0 when none). */
+export async function windowLabelStats(
+  store: Repo,
+  key: WindowKey,
+): Promise<{ labeled: number; receivedThrough: number }> {
+  const row = await read("windowLabelStats", () =>
+    store.kysely
+      .selectFrom("prediction_events as e")
+      .innerJoin("labels as l", (j) =>
+        j.onRef("l.model_id", "=", "e.model_id").onRef("l.event_id", "=", "e.event_id"),
+      )
+      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.max("l.received_at").as("latest")])
+      .where("e.model_id", "=", key.modelId)
+      .where("e.version_id", "=", key.versionId)
+      .where("e.window_start", "=", key.windowStart)
+      .executeTakeFirstOrThrow(),
+  );
+  return { labeled: Number(row.n), receivedThrough: row.latest === null ? 0 : Number(row.latest) };
+}
