@@ -1,0 +1,556 @@
+#!/usr/bin/env node
+// Ingest benchmark (issue 5 section 8): `vigil serve` as its own process on a temp SQLite
+// database (and with --pg on PostgreSQL, in a fresh schema), loaded from this process with
+// autocannon over loopback. A model with 20 features (15 numeric, 5 categorical); every
+// request carries fresh event ids.
+//
+//   batched: 500 events per request -> events/s, p50/p99 request latency
+//   single:  1 event per request    -> requests/s, p99
+//   baseline: the same two loads against a bare Fastify route in a process of the same kind
+//             (node, Fastify's JSON parser, same payload, a fixed answer) -> our ratio to it
+//   afterwards: the stored count (read from the store once the server drained and exited)
+//             must equal the acknowledged count exactly. Requests cut off by the end of the
+//             run (sent, never answered) are looked up one by one: each is stored whole or
+//             not at all, and is reported separately.
+//
+// Usage: npm run bench:ingest -- [--duration 60] [--connections 8] [--single-connections 16]
+//          [--batch 500] [--features 20] [--pg [URL]] [--phases batched,single]
+//          [--no-baseline] [--skip-build] [--json FILE]
+//
+// `--duration 10` for a quick run. Targets (PASS/FAIL lines): batched on SQLite >= 50,000
+// events/s with p99 <= 100 ms; single >= 5,000 requests/s with p99 <= 20 ms; stored ==
+// acknowledged. Exit status 0 when every target is met, 1 when one is missed, 2 on errors.
+import { spawn, spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+const ROOT = path.resolve(HERE, "..");
+const require = createRequire(path.join(ROOT, "package.json"));
+
+const TARGETS = {
+  batchedEventsPerSec: 50_000,
+  batchedP99Ms: 100,
+  singleRequestsPerSec: 5_000,
+  singleP99Ms: 20,
+};
+
+function parseArgs(argv) {
+  const opts = {
+    duration: 60,
+    connections: 8,
+    singleConnections: 16,
+    batch: 500,
+    features: 20,
+    pg: undefined,
+    phases: ["batched", "single"],
+    baseline: true,
+    build: true,
+    json: undefined,
+  };
+  for (let i = 0; i < argv.length; i++) {
+    const key = argv[i];
+    const next = argv[i + 1];
+    const value = () => {
+      if (next === undefined) throw new Error(`missing value for ${key}`);
+      i++;
+      return next;
+    };
+    const int = () => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 1) throw new Error(`${key}: expected an integer >= 1`);
+      return n;
+    };
+    switch (key) {
+      case "--duration":
+        opts.duration = int();
+        break;
+      case "--connections":
+        opts.connections = int();
+        break;
+      case "--single-connections":
+        opts.singleConnections = int();
+        break;
+      case "--batch":
+        opts.batch = int();
+        break;
+      case "--features":
+        opts.features = int();
+        break;
+      case "--pg":
+        if (next !== undefined && /^postgres(ql)?:\/\//.test(next)) {
+          opts.pg = next;
+          i++;
+        } else opts.pg = process.env.VIGIL_TEST_PG_URL || "postgres://127.0.0.1:5432/test";
+        break;
+      case "--phases":
+        opts.phases = value().split(",");
+        for (const p of opts.phases) {
+          if (p !== "batched" && p !== "single") throw new Error(`--phases: unknown phase ${p}`);
+        }
+        break;
+      case "--no-baseline":
+        opts.baseline = false;
+        break;
+      case "--skip-build":
+        opts.build = false;
+        break;
+      case "--json":
+        opts.json = path.resolve(value());
+        break;
+      default:
+        throw new Error(`unknown option ${key}`);
+    }
+  }
+  return opts;
+}
+
+const log = (msg) => process.stderr.write(`${msg}\n`);
+
+function build(opts) {
+  const main = path.join(ROOT, "dist", "cli", "main.js");
+  if (!opts.build) {
+    if (!existsSync(main))
+      throw new Error("dist/ is missing: run `npm run build` or drop --skip-build");
+    return;
+  }
+  log("building (npm run build) ...");
+  const r = spawnSync("npm", ["run", "build", "--silent"], {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+  if (r.status !== 0) {
+    if (!existsSync(main)) throw new Error("npm run build failed and produced no dist/");
+    log("warning: npm run build reported errors; running the JavaScript it emitted");
+  }
+}
+
+// ---------------------------------------------------------------------------------------
+// Payloads: each event is a fixed JSON tail after a fresh id and the current time, so a
+// 500-event body costs a string join, not 500 JSON.stringify calls, in this process.
+
+function featureSchema(n) {
+  const f = {};
+  for (let j = 0; j < n; j++) f[`f${j}`] = j % 4 === 3 ? "categorical" : "numeric";
+  return f;
+}
+
+function eventTails(count, features) {
+  const tails = [];
+  for (let i = 0; i < count; i++) {
+    const f = {};
+    for (let j = 0; j < features; j++) {
+      f[`f${j}`] =
+        j % 4 === 3 ? `cat${(i * 7 + j) % 13}` : Math.round(Math.sin(i * 0.37 + j) * 1e4) / 100;
+    }
+    tails.push(
+      `"version":"1","features":${JSON.stringify(f)},"prediction":"${i % 2}","scores":{"1":${(i % 100) / 100}},"latency_ms":${(i % 40) + 0.5}}`,
+    );
+  }
+  return tails;
+}
+
+/** autocannon request definition that sends `n` fresh events per request and records answers. */
+function loadDefinition(tag, n, features, tracker) {
+  const tails = eventTails(Math.max(n, 64), features);
+  let reqNo = 0;
+  return {
+    method: "POST",
+    setupRequest(req, context) {
+      const r = reqNo++;
+      const now = Date.now();
+      const prefix = `${tag}-${r}-`;
+      let body;
+      if (n === 1) {
+        body = `{"id":"${prefix}0","timestamp":${now},${tails[r % tails.length]}`;
+      } else {
+        const parts = new Array(n);
+        for (let i = 0; i < n; i++)
+          parts[i] = `{"id":"${prefix}${i}","timestamp":${now},${tails[i]}`;
+        body = `[${parts.join(",")}]`;
+      }
+      context.req = r;
+      tracker.sent.set(r, prefix);
+      return { ...req, body };
+    },
+    onResponse(status, body, context) {
+      const r = context.req;
+      if (status >= 200 && status < 300) {
+        tracker.sent.delete(r);
+        tracker.ok++;
+        try {
+          const o = JSON.parse(body);
+          tracker.accepted += o.accepted;
+          tracker.duplicates += o.duplicates;
+          tracker.rejected += Array.isArray(o.rejected) ? o.rejected.length : 0;
+        } catch {
+          tracker.unreadable++;
+        }
+      } else {
+        tracker.statuses[status] = (tracker.statuses[status] ?? 0) + 1;
+        if (tracker.firstError === undefined)
+          tracker.firstError = `${status} ${String(body).slice(0, 300)}`;
+        // A refused request stored nothing; it is still looked up afterwards, with the cut-off ones.
+      }
+    },
+  };
+}
+
+function newTracker() {
+  return {
+    sent: new Map(),
+    ok: 0,
+    accepted: 0,
+    duplicates: 0,
+    rejected: 0,
+    unreadable: 0,
+    statuses: {},
+    firstError: undefined,
+  };
+}
+
+async function runLoad(url, token, model, tag, n, connections, opts) {
+  const autocannon = require("autocannon");
+  const tracker = newTracker();
+  const result = await autocannon({
+    url: `${url}/api/v1/models/${model}/predictions`,
+    connections,
+    pipelining: 1,
+    duration: opts.duration,
+    timeout: 30,
+    headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+    requests: [loadDefinition(tag, n, opts.features, tracker)],
+  });
+  const seconds = result.duration;
+  return {
+    tag,
+    eventsPerRequest: n,
+    connections,
+    seconds,
+    requests2xx: tracker.ok,
+    requestsPerSec: tracker.ok / seconds,
+    eventsAcked: tracker.accepted + tracker.duplicates,
+    eventsPerSec: (tracker.accepted + tracker.duplicates) / seconds,
+    accepted: tracker.accepted,
+    duplicates: tracker.duplicates,
+    rejected: tracker.rejected,
+    unreadable: tracker.unreadable,
+    non2xx: tracker.statuses,
+    firstError: tracker.firstError,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    latency: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+    },
+    unanswered: [...tracker.sent.values()],
+  };
+}
+
+// ---------------------------------------------------------------------------------------
+// Processes
+
+function startVigil(db, cwd) {
+  const env = { ...process.env };
+  delete env.VIGIL_DATABASE_URL;
+  const child = spawn(
+    process.execPath,
+    [path.join(ROOT, "bin", "vigil.js"), "serve", "--db", db, "--port", "0", "--rate-limit", "0"],
+    { cwd, env, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let out = "";
+  let err = "";
+  child.stdout.on("data", (d) => {
+    out += d;
+  });
+  const exited = new Promise((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal })),
+  );
+  const ready = new Promise((resolve, reject) => {
+    child.stderr.on("data", (d) => {
+      err += d;
+      if (err.length > 100_000) err = err.slice(-50_000);
+      const m = /listening on (http:\/\/\S+)/.exec(err);
+      if (m) resolve({ url: m[1], token: out.trim() });
+    });
+    child.on("exit", () => reject(new Error(`vigil serve exited before listening:\n${err}`)));
+  });
+  return {
+    ready,
+    stderr: () => err,
+    async stop() {
+      child.kill("SIGTERM");
+      const r = await exited;
+      if (r.code !== 0)
+        throw new Error(`vigil serve stopped with ${JSON.stringify(r)}:\n${err.slice(-2000)}`);
+    },
+    kill: () => child.kill("SIGKILL"),
+  };
+}
+
+/** A bare Fastify route in a child process: parses the JSON body, answers a fixed count. */
+function startBaseline() {
+  const code = `
+    const fastify = require(${JSON.stringify(require.resolve("fastify"))})({ bodyLimit: 16 * 1024 * 1024 });
+    fastify.post("/api/v1/models/:model/predictions", async (req) => ({
+      accepted: Array.isArray(req.body) ? req.body.length : 1, duplicates: 0, rejected: [],
+    }));
+    fastify.listen({ host: "127.0.0.1", port: 0 }).then((addr) => process.stdout.write(addr + "\\n"));
+  `;
+  const child = spawn(process.execPath, ["-e", code], { stdio: ["ignore", "pipe", "inherit"] });
+  const ready = new Promise((resolve, reject) => {
+    child.on("error", reject);
+    child.stdout.once("data", (d) => resolve(String(d).trim()));
+  });
+  return { ready, stop: () => child.kill() };
+}
+
+async function api(url, token, method, p, body) {
+  const res = await fetch(url + p, {
+    method,
+    headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${text}`);
+}
+
+// ---------------------------------------------------------------------------------------
+
+async function benchBackend(name, target, opts) {
+  const { url: dbUrl, cleanup } = target;
+  const cwd = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-ingest-"));
+  const server = startVigil(dbUrl, cwd);
+  const phases = [];
+  const modelName = "bench";
+  try {
+    const { url, token } = await server.ready;
+    if (!token) throw new Error("vigil serve printed no admin token (the database is not fresh)");
+    await api(url, token, "PUT", `/api/v1/models/${modelName}`, {
+      task: "binary",
+      schema: { features: featureSchema(opts.features) },
+    });
+    await api(url, token, "POST", `/api/v1/models/${modelName}/versions`, { version: "1" });
+    for (const phase of opts.phases) {
+      const n = phase === "batched" ? opts.batch : 1;
+      const c = phase === "batched" ? opts.connections : opts.singleConnections;
+      log(`${name}: ${phase} (${n} events/request, ${c} connections, ${opts.duration} s) ...`);
+      phases.push(await runLoad(url, token, modelName, `${name}-${phase}`, n, c, opts));
+    }
+    await server.stop();
+  } catch (err) {
+    server.kill();
+    await cleanup();
+    rmSync(cwd, { recursive: true, force: true });
+    throw err;
+  }
+
+  // The server has drained and exited: count what the store holds.
+  const { openStore } = await import(
+    pathToFileURL(path.join(ROOT, "dist", "store", "index.js")).href
+  );
+  const store = await openStore(dbUrl);
+  let check;
+  try {
+    const model = await store.requireModel(modelName);
+    const stored = await store.countEvents(model.id);
+    const acked = phases.reduce((a, p) => a + p.accepted + p.duplicates, 0);
+    const duplicates = phases.reduce((a, p) => a + p.duplicates, 0);
+    let cutOffStored = 0;
+    let cutOffRequests = 0;
+    let partial = 0;
+    for (const p of phases) {
+      for (const prefix of p.unanswered) {
+        cutOffRequests++;
+        let kept = 0;
+        for (let i = 0; i < p.eventsPerRequest; i++) {
+          if (await store.getEvent(model.id, `${prefix}${i}`)) kept++;
+        }
+        if (kept !== 0 && kept !== p.eventsPerRequest) partial++;
+        cutOffStored += kept;
+      }
+    }
+    check = {
+      stored,
+      acknowledged: acked,
+      duplicatesAcked: duplicates,
+      cutOffRequests,
+      cutOffStored,
+      partialRequests: partial,
+      pass: stored === acked - duplicates + cutOffStored && partial === 0 && duplicates === 0,
+    };
+  } finally {
+    await store.close();
+    await cleanup();
+    rmSync(cwd, { recursive: true, force: true });
+  }
+  return { backend: name, phases, check };
+}
+
+async function benchBaseline(opts) {
+  const base = startBaseline();
+  const url = await base.ready;
+  const phases = [];
+  try {
+    for (const phase of opts.phases) {
+      const n = phase === "batched" ? opts.batch : 1;
+      const c = phase === "batched" ? opts.connections : opts.singleConnections;
+      log(
+        `baseline (bare Fastify): ${phase} (${n} events/request, ${c} connections, ${opts.duration} s) ...`,
+      );
+      phases.push(await runLoad(url, "none", "bench", `base-${phase}`, n, c, opts));
+    }
+  } finally {
+    base.stop();
+  }
+  return { backend: "bare fastify", phases };
+}
+
+function sqliteTarget() {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-db-"));
+  return {
+    url: path.join(dir, "vigil.db"),
+    cleanup: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+function pgTarget(base) {
+  const schema = `vigil_bench_${process.pid}_${Date.now().toString(36)}`;
+  const u = new URL(base);
+  u.searchParams.set("schema", schema);
+  return {
+    url: u.toString(),
+    cleanup: async () => {
+      const pg = require("pg");
+      const c = new URL(base);
+      if (!c.username) c.username = process.env.PGUSER || os.userInfo().username;
+      const client = new pg.Client({ connectionString: c.toString() });
+      await client.connect();
+      try {
+        await client.query(`drop schema if exists "${schema}" cascade`);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+function fmt(n, digits = 0) {
+  return Number(n).toLocaleString("en-US", {
+    maximumFractionDigits: digits,
+    minimumFractionDigits: digits,
+  });
+}
+
+function report(results, baseline, opts) {
+  const lines = [];
+  const say = (s = "") => lines.push(s);
+  const cpu = os.cpus()[0]?.model ?? "unknown CPU";
+  say(
+    `ingest benchmark: ${opts.duration} s per phase, ${opts.features} features, node ${process.version}, ${os.cpus().length} x ${cpu}`,
+  );
+  say(
+    `load average at the end: ${os
+      .loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  say("");
+  say(
+    "| server | load | connections | requests/s | events/s | p50 ms | p99 ms | max ms | non-2xx | errors |",
+  );
+  say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  const rows = [...results, ...(baseline ? [baseline] : [])];
+  for (const r of rows) {
+    for (const p of r.phases) {
+      const non2xx =
+        Object.entries(p.non2xx)
+          .map(([s, k]) => `${k}x${s}`)
+          .join(" ") || "0";
+      say(
+        `| ${r.backend} | ${p.eventsPerRequest === 1 ? "single" : `batched ${p.eventsPerRequest}`} | ${p.connections} | ${fmt(p.requestsPerSec)} | ${fmt(p.eventsPerSec)} | ${p.latency.p50} | ${p.latency.p99} | ${p.latency.max} | ${non2xx} | ${p.errors + p.timeouts} |`,
+      );
+    }
+  }
+  say("");
+  let allPass = true;
+  const verdict = (ok, text) => {
+    if (!ok) allPass = false;
+    say(`${ok ? "PASS" : "FAIL"}: ${text}`);
+  };
+  for (const r of results) {
+    const batched = r.phases.find((p) => p.eventsPerRequest > 1);
+    const single = r.phases.find((p) => p.eventsPerRequest === 1);
+    const base = (n) => baseline?.phases.find((p) => (p.eventsPerRequest === 1) === (n === 1));
+    const ratio = (p) => {
+      const b = base(p.eventsPerRequest);
+      return b
+        ? ` (${((100 * p.requestsPerSec) / b.requestsPerSec).toFixed(0)}% of bare Fastify's ${fmt(b.requestsPerSec)} req/s)`
+        : "";
+    };
+    // The throughput targets are set for SQLite; PostgreSQL is reported against the same numbers.
+    const tag = r.backend === "sqlite" ? "" : " [reported]";
+    if (batched) {
+      verdict(
+        batched.eventsPerSec >= TARGETS.batchedEventsPerSec &&
+          batched.latency.p99 <= TARGETS.batchedP99Ms,
+        `${r.backend} batched: ${fmt(batched.eventsPerSec)} events/s (target >= ${fmt(TARGETS.batchedEventsPerSec)}), p99 ${batched.latency.p99} ms (target <= ${TARGETS.batchedP99Ms})${ratio(batched)}${tag}`,
+      );
+    }
+    if (single) {
+      verdict(
+        single.requestsPerSec >= TARGETS.singleRequestsPerSec &&
+          single.latency.p99 <= TARGETS.singleP99Ms,
+        `${r.backend} single: ${fmt(single.requestsPerSec)} requests/s (target >= ${fmt(TARGETS.singleRequestsPerSec)}), p99 ${single.latency.p99} ms (target <= ${TARGETS.singleP99Ms})${ratio(single)}${tag}`,
+      );
+    }
+    const c = r.check;
+    verdict(
+      c.pass,
+      `${r.backend} stored == acknowledged: ${fmt(c.stored)} stored, ${fmt(c.acknowledged)} acknowledged (duplicates ${c.duplicatesAcked}), plus ${fmt(c.cutOffStored)} from ${c.cutOffRequests} requests cut off unanswered by the end of the run (${c.partialRequests} partly stored)`,
+    );
+  }
+  return { text: lines.join("\n"), allPass };
+}
+
+async function main() {
+  let opts;
+  try {
+    opts = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    log(err.message);
+    process.exit(2);
+  }
+  build(opts);
+  const results = [];
+  results.push(await benchBackend("sqlite", sqliteTarget(), opts));
+  if (opts.pg) results.push(await benchBackend("postgres", pgTarget(opts.pg), opts));
+  const baseline = opts.baseline ? await benchBaseline(opts) : undefined;
+  const { text, allPass } = report(results, baseline, opts);
+  console.log(text);
+  if (opts.json) {
+    const strip = (r) => ({
+      ...r,
+      phases: r.phases.map(({ unanswered, ...p }) => ({ ...p, unanswered: unanswered.length })),
+    });
+    writeFileSync(
+      opts.json,
+      JSON.stringify(
+        { opts, results: results.map(strip), baseline: baseline && strip(baseline) },
+        null,
+        2,
+      ),
+    );
+  }
+  process.exitCode = allPass ? 0 : 1;
+}
+
+main().catch((err) => {
+  log(err?.stack ?? String(err));
+  process.exit(2);
+});
