@@ -24,6 +24,11 @@ export interface GateEvidence {
   timeSource: "report" | "file-mtime";
   /** The report as parsed. */
   report: unknown;
+  /**
+   * The exact bytes hashed. Not stored by the registry; kept so a client can forward them to
+   * a server, which hashes them itself rather than trusting a hash it is sent.
+   */
+  bytes: Buffer;
 }
 
 function bad(path: string, why: string): VigilError {
@@ -48,35 +53,53 @@ export function readGateEvidence(path: string): GateEvidence {
   if (!existsSync(abs)) {
     throw new VigilError("VIGIL_FILE_NOT_FOUND", `The gate result ${path} does not exist.`);
   }
-  const bytes = readFileSync(abs);
+  return parseGateEvidence(readFileSync(abs), path, statSync(abs).mtimeMs);
+}
+
+/**
+ * The same checks on bytes already read: a server receives the gate file's text from the
+ * client, which cannot send the file itself. `mtimeMs` is the file time to fall back on
+ * when the report has no `generatedAt`; without either the age is unknown, which is refused
+ * rather than guessed (a stale report must not look fresh).
+ */
+export function parseGateEvidence(
+  bytes: Buffer,
+  source: string,
+  mtimeMs: number | undefined,
+): GateEvidence {
   let report: unknown;
   try {
     report = JSON.parse(bytes.toString("utf8"));
   } catch {
-    throw bad(path, "it is not JSON");
+    throw bad(source, "it is not JSON");
   }
   if (typeof report !== "object" || report === null || Array.isArray(report)) {
-    throw bad(path, "it is not a JSON object");
+    throw bad(source, "it is not a JSON object");
   }
   const r = report as Record<string, unknown>;
   if (typeof r.status !== "string" || !Array.isArray(r.gates)) {
-    throw bad(path, 'it has no "status" and "gates"');
+    throw bad(source, 'it has no "status" and "gates"');
   }
   const gates = r.gates.map((g, i) => {
     const o = g as Record<string, unknown> | null;
     if (!o || typeof o.name !== "string" || typeof o.status !== "string") {
-      throw bad(path, `gates[${i}] has no name and status`);
+      throw bad(source, `gates[${i}] has no name and status`);
     }
     return { name: o.name, status: o.status };
   });
   const own = parseTime(r.generatedAt);
+  const at = own ?? mtimeMs;
+  if (at === undefined || !Number.isFinite(at)) {
+    throw bad(source, 'it has no "generatedAt" and no file time was given');
+  }
   return {
     sha256: createHash("sha256").update(bytes).digest("hex"),
     status: r.status,
     gates,
     policy: typeof r.policy === "string" ? r.policy : null,
-    generatedAt: own ?? statSync(abs).mtimeMs,
+    generatedAt: at,
     timeSource: own === undefined ? "file-mtime" : "report",
     report,
+    bytes,
   };
 }

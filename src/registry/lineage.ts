@@ -97,7 +97,7 @@ async function git(args: string[], cwd: string): Promise<string | null> {
 }
 
 /** Credentials in a remote URL (https://user:token@host) must not reach the registry. */
-function stripCredentials(url: string): string {
+export function stripCredentials(url: string): string {
   return url.replace(/^([a-z][a-z0-9+.-]*:\/\/)[^/@]*@/i, "$1");
 }
 

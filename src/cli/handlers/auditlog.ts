@@ -1,7 +1,9 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import {
+  type AuditAnchor,
   type AuditFilter,
+  auditEntryToJsonl,
   createAnchor,
   exportAuditJsonl,
   formatAnchor,
@@ -13,6 +15,7 @@ import {
 import { VigilError } from "../../errors.js";
 import { writeReport } from "../../report/output.js";
 import {
+  type AuditEntry,
   type AuditHead,
   DATABASE_URL_ENV,
   DEFAULT_SQLITE_PATH,
@@ -20,6 +23,7 @@ import {
   type Store,
 } from "../../store/index.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
+import { ServerClient, serverTarget } from "../server-client.js";
 import { stringOpt } from "./evaluate.js";
 
 const SUBCOMMANDS = ["verify", "anchor", "export"] as const;
@@ -114,6 +118,68 @@ async function withStore<T>(ctx: CommandContext, fn: (store: Store) => Promise<T
   }
 }
 
+/** Export lines to stdout, or to --out with the count on stderr. */
+async function writeExport(
+  ctx: CommandContext,
+  out: string | undefined,
+  produce: (write: (chunk: string) => void) => Promise<number>,
+): Promise<number> {
+  if (out === undefined) {
+    await produce((c) => ctx.io.stdout.write(c));
+    return 0;
+  }
+  let fd: number;
+  try {
+    fd = openSync(resolve(ctx.io.cwd, out), "w");
+  } catch (err) {
+    throw new VigilError(
+      "VIGIL_OUTPUT_UNWRITABLE",
+      `cannot write ${out}: ${(err as Error).message}`,
+    );
+  }
+  try {
+    const n = await produce((c) => writeSync(fd, c));
+    ctx.io.stderr.write(`exported ${n} audit entries to ${out}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return 0;
+}
+
+/**
+ * The same three operations on a Vigil server (`--server`, VIGIL_TOKEN). Verification runs
+ * on the server, against its database; the export pages through `GET /api/v1/audit` and
+ * writes the lines this client formats from the entries, byte for byte what the embedded
+ * export writes, so an export verifies offline with `verifyEntries` either way.
+ */
+function remoteLog(http: ServerClient) {
+  return {
+    verify: (anchor: AuditHead | undefined) =>
+      http.request<VerifyResult>("GET", "api/v1/audit/verify", {
+        query: { anchor: anchor ? formatAnchor(anchor) : undefined },
+      }),
+    anchor: () => http.request<AuditAnchor>("GET", "api/v1/audit/anchor"),
+    async export(filter: AuditFilter, write: (chunk: string) => void): Promise<number> {
+      let after = 0;
+      let n = 0;
+      for (;;) {
+        const page = await http.request<{ entries: AuditEntry[]; next: number | null }>(
+          "GET",
+          "api/v1/audit",
+          { query: { ...filter, after } },
+        );
+        if (page.entries.length > 0) {
+          write(page.entries.map((e) => `${auditEntryToJsonl(e)}\n`).join(""));
+          n += page.entries.length;
+        }
+        // A server that repeats a page must not make this loop forever.
+        if (page.next === null || page.next <= after) return n;
+        after = page.next;
+      }
+    },
+  };
+}
+
 export const auditlogHandler: CommandHandler = {
   async run(ctx) {
     const sub = ctx.positionals[0] ?? "";
@@ -124,16 +190,20 @@ export const auditlogHandler: CommandHandler = {
       );
     }
     const out = stringOpt(ctx.options, "out");
+    const target = serverTarget(ctx);
+    const remote = target ? remoteLog(new ServerClient(target)) : undefined;
     if (sub === "verify") {
       const f = format(ctx, sub, ["text", "json"]);
       const anchor = readAnchor(ctx);
-      const r = await withStore(ctx, (s) => verifyAuditLog(s, anchor ? { anchor } : {}));
+      const r = remote
+        ? await remote.verify(anchor)
+        : await withStore(ctx, (s) => verifyAuditLog(s, anchor ? { anchor } : {}));
       writeReport(f === "json" ? `${JSON.stringify(r, null, 2)}\n` : renderVerify(r), out, ctx.io);
       return r.intact ? 0 : 1;
     }
     if (sub === "anchor") {
       const f = format(ctx, sub, ["json", "text"]);
-      const a = await withStore(ctx, (s) => createAnchor(s));
+      const a = remote ? await remote.anchor() : await withStore(ctx, (s) => createAnchor(s));
       writeReport(f === "json" ? `${JSON.stringify(a)}\n` : `${formatAnchor(a)}\n`, out, ctx.io);
       // Printed on stderr too so a CI log keeps it even when stdout goes to a file.
       if (out !== undefined)
@@ -150,27 +220,9 @@ export const auditlogHandler: CommandHandler = {
       const v = timeOpt(ctx, k);
       if (v !== undefined) filter[k] = v;
     }
-    return withStore(ctx, async (store) => {
-      if (out === undefined) {
-        await exportAuditJsonl(store, filter, (c) => ctx.io.stdout.write(c));
-        return 0;
-      }
-      let fd: number;
-      try {
-        fd = openSync(resolve(ctx.io.cwd, out), "w");
-      } catch (err) {
-        throw new VigilError(
-          "VIGIL_OUTPUT_UNWRITABLE",
-          `cannot write ${out}: ${(err as Error).message}`,
-        );
-      }
-      try {
-        const n = await exportAuditJsonl(store, filter, (c) => writeSync(fd, c));
-        ctx.io.stderr.write(`exported ${n} audit entries to ${out}\n`);
-      } finally {
-        closeSync(fd);
-      }
-      return 0;
-    });
+    if (remote) return writeExport(ctx, out, (w) => remote.export(filter, w));
+    return withStore(ctx, (store) =>
+      writeExport(ctx, out, (w) => exportAuditJsonl(store, filter, w)),
+    );
   },
 };

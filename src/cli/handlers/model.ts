@@ -1,7 +1,10 @@
 /**
  * `vigil model <subcommand>`: the registry on the embedded store (--db / VIGIL_DATABASE_URL,
- * else ./.vigil/vigil.db, created on first use). The actor is --actor, else VIGIL_ACTOR,
- * else the operating-system user.
+ * else ./.vigil/vigil.db, created on first use), or on a Vigil server (--server URL /
+ * VIGIL_SERVER, token in VIGIL_TOKEN). Embedded, the actor is --actor, else VIGIL_ACTOR,
+ * else the operating-system user; on a server it is the token's name, and an approval's
+ * role the token's role. Lineage is captured here in both modes: a server cannot see the
+ * files.
  */
 import { readFileSync } from "node:fs";
 import { userInfo } from "node:os";
@@ -17,6 +20,8 @@ import {
 } from "../../registry/index.js";
 import { DATABASE_URL_ENV, DEFAULT_SQLITE_PATH, openStore, type Store } from "../../store/index.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
+import { type RegistryApi, RemoteRegistry } from "../remote-registry.js";
+import { ServerClient, serverTarget } from "../server-client.js";
 import { listOpt, stringOpt } from "./evaluate.js";
 
 export const MODEL_SUBCOMMANDS = [
@@ -85,6 +90,11 @@ function versionLine(v: RegisteredVersion): string {
 export const modelHandler: CommandHandler = {
   async run(ctx) {
     const [subText, name, version] = ctx.positionals;
+    // Model cards and deployment records (issue 6 section 4) have their own handlers.
+    if (subText === "card") return (await import("./model-card.js")).modelCardHandler.run(ctx);
+    if (subText === "deploy" || subText === "deployments") {
+      return (await import("./model-deployments.js")).modelDeploymentsHandler.run(ctx);
+    }
     const sub = subText as Sub;
     if (!MODEL_SUBCOMMANDS.includes(sub)) {
       throw usage(
@@ -96,7 +106,10 @@ export const modelHandler: CommandHandler = {
       throw usage(`${sub}: --format must be text or json, got ${JSON.stringify(format)}`);
     }
     const needName = sub !== "list";
-    const needVersion = ["promote", "approve", "reject", "archive", "alias"].includes(sub);
+    const deleteAlias = sub === "alias" && ctx.options.delete === true;
+    const needVersion =
+      ["promote", "approve", "reject", "archive"].includes(sub) ||
+      (sub === "alias" && !deleteAlias);
     if (needName && !name) throw usage(`${sub}: missing <name>`);
     if (needVersion && !version) throw usage(`${sub}: missing <version> (number or alias)`);
     const file = (o: string) => {
@@ -104,9 +117,22 @@ export const modelHandler: CommandHandler = {
       return v === undefined ? undefined : resolve(ctx.io.cwd, v);
     };
     const reason = stringOpt(ctx.options, "reason");
-    const store = await openDb(ctx);
+    const target = serverTarget(ctx);
+    if (target) {
+      // On a server the token says who acts and in which role; a flag claiming otherwise
+      // would be ignored, so it is refused instead.
+      for (const flag of ["actor", "role"]) {
+        if (stringOpt(ctx.options, flag) !== undefined) {
+          throw usage(`${sub}: --${flag} comes from the API token (VIGIL_TOKEN) with --server`);
+        }
+      }
+    }
+    const store = target ? undefined : await openDb(ctx);
     try {
-      const reg = new Registry(store);
+      const reg: RegistryApi = store
+        ? new Registry(store)
+        : new RemoteRegistry(new ServerClient(target!));
+      const actor = () => (store ? actorOf(ctx) : "");
       let result: unknown;
       let text: string;
       switch (sub) {
@@ -124,7 +150,7 @@ export const modelHandler: CommandHandler = {
           const task = stringOpt(ctx.options, "task");
           const v = await reg.register({
             name: name!,
-            actor: actorOf(ctx),
+            actor: actor(),
             lineage: lineage as unknown as Parameters<Registry["register"]>[0]["lineage"],
             tags: tags(ctx),
             ...(task ? { task: task as "binary" } : {}),
@@ -138,7 +164,7 @@ export const modelHandler: CommandHandler = {
           const gatePath = file("gate");
           const to = sub === "archive" ? "archived" : stageOpt(ctx);
           const v = await reg.promote(name!, version!, {
-            actor: actorOf(ctx),
+            actor: actor(),
             ...(to ? { to } : {}),
             ...(reason !== undefined ? { reason } : {}),
             ...(gatePath ? { gate: readGateEvidence(gatePath) } : {}),
@@ -152,7 +178,7 @@ export const modelHandler: CommandHandler = {
           const role = stringOpt(ctx.options, "role");
           const to = stageOpt(ctx);
           const input = {
-            actor: actorOf(ctx),
+            actor: actor(),
             ...(role ? { role } : {}),
             ...(to ? { to } : {}),
             ...(reason !== undefined ? { reason } : {}),
@@ -167,7 +193,7 @@ export const modelHandler: CommandHandler = {
         }
         case "rollback": {
           const r = await reg.rollback(name!, {
-            actor: actorOf(ctx),
+            actor: actor(),
             ...(reason !== undefined ? { reason } : {}),
           });
           result = r;
@@ -178,7 +204,7 @@ export const modelHandler: CommandHandler = {
           const policyFile = file("policy");
           if (policyFile) {
             const yaml = readPolicy(policyFile);
-            const p = await reg.setPolicy(name!, yaml, actorOf(ctx));
+            const p = await reg.setPolicy(name!, yaml, actor());
             result = p;
             text = `${name}: policy revision ${p.revision} stored (sha256 ${p.sha256})`;
           } else {
@@ -193,7 +219,14 @@ export const modelHandler: CommandHandler = {
         case "alias": {
           const alias = stringOpt(ctx.options, "alias");
           if (!alias) throw usage("alias: missing --alias NAME");
-          await reg.setAlias(name!, alias, version!, actorOf(ctx));
+          if (deleteAlias) {
+            if (version) throw usage("alias: --delete takes no <version>");
+            const r = await reg.deleteAlias(name!, alias, actor());
+            result = { model: name, alias, version: r.version };
+            text = `${name}: ${alias} removed (it pointed at v${r.version})`;
+            break;
+          }
+          await reg.setAlias(name!, alias, version!, actor());
           const v = await reg.show(name!, alias);
           result = v;
           text = `${name}: ${alias} -> v${v.version}`;
@@ -236,7 +269,7 @@ export const modelHandler: CommandHandler = {
       ctx.io.stdout.write(format === "json" ? `${JSON.stringify(result, null, 2)}\n` : `${text}\n`);
       return 0;
     } finally {
-      await store.close();
+      await store?.close();
     }
   },
 };
