@@ -285,10 +285,75 @@ function registry(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * Deployment records (issue 6 section 4, src/registry/deployments.ts): the version serving
+ * each environment of a model, with an optional canary and its traffic share (percent, at
+ * most two decimals; the champion gets the rest), the current row per environment and
+ * every revision. Check constraints keep a half-valid row out even if a caller skips the
+ * registry's checks.
+ */
+function deployments(dialect: Dialect): Migration {
+  const t = typesFor(dialect);
+  return {
+    async up(db: AnyDb) {
+      await db.schema
+        .createTable("deployments")
+        .addColumn("model_id", "bigint", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        .addColumn("environment", "text", (c) => c.notNull())
+        .addColumn("revision", "integer", (c) => c.notNull())
+        .addColumn("champion_version_id", "bigint", (c) =>
+          c.notNull().references("model_versions.id").onDelete("cascade"),
+        )
+        .addColumn("canary_version_id", "bigint", (c) =>
+          c.references("model_versions.id").onDelete("cascade"),
+        )
+        .addColumn("canary_share", "double precision", (c) => c.notNull())
+        .addColumn("experiment", "text", (c) => c.notNull())
+        .addColumn("updated_by", "text", (c) => c.notNull())
+        .addColumn("reason", "text")
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("deployments_pk", ["model_id", "environment"])
+        .addCheckConstraint(
+          "deployments_share_ck",
+          sql`canary_share >= 0 and canary_share <= 100 and (canary_version_id is not null or canary_share = 0) and (canary_version_id is null or canary_version_id <> champion_version_id)`,
+        )
+        .execute();
+      await db.schema
+        .createTable("deployment_history")
+        .addColumn("id", t.id, t.pk)
+        .addColumn("model_id", "bigint", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        .addColumn("environment", "text", (c) => c.notNull())
+        .addColumn("revision", "integer", (c) => c.notNull())
+        .addColumn("champion_version_id", "bigint", (c) =>
+          c.notNull().references("model_versions.id").onDelete("cascade"),
+        )
+        .addColumn("canary_version_id", "bigint", (c) =>
+          c.references("model_versions.id").onDelete("cascade"),
+        )
+        .addColumn("canary_share", "double precision", (c) => c.notNull())
+        .addColumn("experiment", "text", (c) => c.notNull())
+        .addColumn("actor", "text", (c) => c.notNull())
+        .addColumn("reason", "text")
+        .addColumn("created_at", "bigint", (c) => c.notNull())
+        .addUniqueConstraint("deployment_history_revision_uq", [
+          "model_id",
+          "environment",
+          "revision",
+        ])
+        .execute();
+    },
+  };
+}
+
 /** Every migration, keyed by name; names sort in application order. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     "0001_initial": initial(dialect),
     "0002_registry": registry(dialect),
+    "0003_deployments": deployments(dialect),
   };
 }
