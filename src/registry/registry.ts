@@ -17,7 +17,23 @@ import {
   type Repo,
 } from "../store/index.js";
 import type { Database } from "../store/schema.js";
+import { ALIAS_RE } from "./alias.js";
+import {
+  type DeployInput,
+  type Deployment,
+  deploy,
+  deploymentHistory,
+  getDeployment,
+  listDeployments,
+  moveTrafficAfterRollback,
+} from "./deployments.js";
 import type { GateEvidence } from "./evidence.js";
+import {
+  type ImportedModelInput,
+  type ImportOptions,
+  type ImportResult,
+  importVersions,
+} from "./import.js";
 import {
   DEFAULT_POLICY,
   parseRegistryPolicy,
@@ -140,8 +156,6 @@ const MOVES: Record<Stage, readonly Stage[]> = {
   archived: [],
 };
 const NEXT: Partial<Record<Stage, Stage>> = { none: "staging", staging: "production" };
-
-const ALIAS_RE = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
 
 function forbidden(message: string): VigilError {
   return new VigilError("VIGIL_FORBIDDEN_TRANSITION", message);
@@ -848,12 +862,65 @@ export class Registry {
         subject: `model:${model.name}/${previous.number}`,
         details: { restored: previous.number, archived: current.number, reason },
       });
+      // Traffic follows the registry: environments served by the archived version move off it.
+      await moveTrafficAfterRollback(
+        tx,
+        model,
+        current.version_id,
+        previous.version_id,
+        actor,
+        reason,
+        this.now(),
+      );
       const row = await this.versionRow(tx, model, previous.number);
       return {
         restored: this.toVersion(model, row, await this.aliasesOf(tx, model.id)),
         archived: current.number,
       };
     });
+  }
+
+  // ---- deployments (src/registry/deployments.ts) ---------------------------------------
+
+  /**
+   * Sets which version serves an environment (and an optional canary with its share of
+   * traffic), audited as `model.deploy`. Throws VIGIL_VERSION_NOT_FOUND,
+   * VIGIL_FORBIDDEN_DEPLOYMENT or VIGIL_INVALID_ARGUMENT, writing nothing.
+   */
+  async deploy(name: string, input: DeployInput): Promise<Deployment> {
+    return this.store.transaction(async (tx) =>
+      deploy(tx, await this.model(tx, name), input, this.now()),
+    );
+  }
+
+  /** The current deployment record of every environment of a model. */
+  async deployments(name: string): Promise<Deployment[]> {
+    return listDeployments(this.store, await this.model(this.store, name));
+  }
+
+  /** One environment's current record; throws VIGIL_DEPLOYMENT_NOT_FOUND. */
+  async deployment(name: string, environment: string): Promise<Deployment> {
+    return getDeployment(this.store, await this.model(this.store, name), environment);
+  }
+
+  /** Every revision, oldest first, optionally of one environment or involving one version. */
+  async deploymentHistory(
+    name: string,
+    filter: { environment?: string; versionId?: number } = {},
+  ): Promise<Deployment[]> {
+    return deploymentHistory(this.store, await this.model(this.store, name), filter);
+  }
+
+  /**
+   * Records versions mirrored from MLflow (src/registry/import.ts, used by
+   * `vigil mlflow import`): each is created, updated or left as it is, all in one
+   * transaction with their audit entries.
+   */
+  importVersions(
+    models: readonly ImportedModelInput[],
+    options: Omit<ImportOptions, "now">,
+  ): Promise<ImportResult> {
+    return importVersions(this.store, models, { ...options, now: this.now });
   }
 
   /** Points an alias (champion, challenger, any name) at a version, moving it if it exists. */
@@ -895,6 +962,36 @@ export class Registry {
         subject: `model:${model.name}/${row.number}`,
         details: { alias },
       });
+    });
+  }
+
+  /** Removes an alias; the version it pointed at is untouched. */
+  async deleteAlias(name: string, alias: string, actor: string): Promise<{ version: number }> {
+    checkActor(actor);
+    // A number is a version, never an alias; only alias-shaped names can be removed.
+    if (!ALIAS_RE.test(alias)) {
+      throw invalidArgument(
+        "alias",
+        "a name starting with a letter (letters, digits, _ . -)",
+        alias,
+      );
+    }
+    return this.store.transaction(async (tx) => {
+      const model = await this.model(tx, name);
+      // Throws VIGIL_VERSION_NOT_FOUND for an alias that does not exist.
+      const row = await this.versionRow(tx, model, alias);
+      await this.db(tx)
+        .deleteFrom("registry_aliases")
+        .where("model_id", "=", model.id)
+        .where("alias", "=", alias)
+        .execute();
+      await tx.appendAudit({
+        actor,
+        action: "model.alias.delete",
+        subject: `model:${model.name}/${row.number}`,
+        details: { alias },
+      });
+      return { version: row.number };
     });
   }
 }
