@@ -745,6 +745,11 @@ export const serveCommand: CommandDef = {
       description:
         "Requests per second per token, bursts up to 2N (default 20000; 0 turns the limit off)",
     },
+    "public-metrics": {
+      type: "boolean",
+      description:
+        "Serve /metrics without a token (only where the port is reachable from a private monitoring network)",
+    },
   },
   examples: [
     "vigil serve",

@@ -349,11 +349,28 @@ function deployments(dialect: Dialect): Migration {
   };
 }
 
+/**
+ * The window scheduler asks, every few seconds, which labels arrived since its watermark
+ * (late ground truth, issue 5 section 4); without this index that scans every label.
+ */
+function labelsReceivedIndex(): Migration {
+  return {
+    async up(db: Kysely<unknown>): Promise<void> {
+      await db.schema
+        .createIndex("labels_received_idx")
+        .on("labels")
+        .columns(["model_id", "received_at"])
+        .execute();
+    },
+  };
+}
+
 /** Every migration, keyed by name; names sort in application order. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
     "0001_initial": initial(dialect),
     "0002_registry": registry(dialect),
     "0003_deployments": deployments(dialect),
+    "0004_labels_received_index": labelsReceivedIndex(),
   };
 }

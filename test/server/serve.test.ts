@@ -301,6 +301,13 @@ describe("vigil serve defaults", () => {
       c.proc.kill("SIGTERM");
       expect(await c.exit).toBe(0);
 
+      const open = runServe(["--public-metrics"], { cwd });
+      const openUrl = await open.url;
+      expect((await fetch(`${openUrl}/metrics`)).status).toBe(200);
+      expect((await fetch(`${openUrl}/api/v1/models`)).status).toBe(401);
+      open.proc.kill("SIGTERM");
+      expect(await open.exit).toBe(0);
+
       const bad = spawn(process.execPath, [transpiledCli(), "serve", "--port", "70000"], { cwd });
       let err = "";
       bad.stderr.on("data", (d) => (err += d.toString()));

@@ -81,7 +81,12 @@ for (const backend of backends) {
     });
 
     /** Every built-in migration, in order; test migrations sort after them. */
-    const BUILTIN_MIGRATIONS = ["0001_initial", "0002_registry", "0003_deployments"];
+    const BUILTIN_MIGRATIONS = [
+      "0001_initial",
+      "0002_registry",
+      "0003_deployments",
+      "0004_labels_received_index",
+    ];
 
     async function modelWithVersion(store: Store) {
       const model = await store.createModel({ name: "churn", task: "binary", schema: SCHEMA });

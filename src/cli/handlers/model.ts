@@ -98,7 +98,7 @@ export const modelHandler: CommandHandler = {
     const sub = subText as Sub;
     if (!MODEL_SUBCOMMANDS.includes(sub)) {
       throw usage(
-        `: unknown subcommand ${JSON.stringify(subText)} (${MODEL_SUBCOMMANDS.join(", ")})`,
+        `: unknown subcommand ${JSON.stringify(subText)} (${[...MODEL_SUBCOMMANDS, "card", "deploy", "deployments"].join(", ")})`,
       );
     }
     const format = stringOpt(ctx.options, "format") ?? "text";

@@ -4,7 +4,9 @@
  */
 import { resolve } from "node:path";
 import { VigilError } from "../../errors.js";
+import { allRoutes } from "../../server/assemble.js";
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from "../../server/rate-limit.js";
+import { withPublicMetrics } from "../../server/routes/prometheus.js";
 import {
   DEFAULT_HOST,
   DEFAULT_PORT,
@@ -78,6 +80,7 @@ export const serveHandler: CommandHandler = {
       stdout: ctx.io.stdout,
     };
     if (bodyLimit !== undefined) options.bodyLimitBytes = parseSize(bodyLimit);
+    if (ctx.options["public-metrics"] === true) options.routes = withPublicMetrics(allRoutes());
 
     // Signal handlers go in before start-up: a SIGTERM that arrives while the store opens
     // or right after the port is bound must still drain, not kill the process.
