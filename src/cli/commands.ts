@@ -445,18 +445,36 @@ const serverOption: OptionDef = {
     "A Vigil server (`vigil serve`) to act on instead of the embedded store, with the API token in VIGIL_TOKEN (default: VIGIL_SERVER unless --db is given)",
 };
 
+/** The embedded store the registry, audit and monitoring commands open. */
+const dbOption: OptionDef = {
+  type: "string",
+  valueName: "URL",
+  description:
+    "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
+};
+
+/** The actor of commands that write the audit log only on the embedded store (a server takes it from the token). */
+const storeActorOption: OptionDef = {
+  type: "string",
+  valueName: "NAME",
+  description:
+    "Who acts, for the audit log with --db (default: VIGIL_ACTOR, else the operating-system user)",
+};
+
+/** Human text or machine JSON, for the store and server commands. */
+const textOrJsonOption: OptionDef = {
+  type: "string",
+  valueName: "FORMAT",
+  description: "text (default) or json",
+};
+
 export const auditlogCommand: CommandDef = {
   name: "auditlog",
   summary:
     "Check the tamper-evident audit trail: `verify` recomputes the hash chain and reports the first broken link, `anchor` exports the verified head, `export` writes entries as JSON Lines.",
   positionals: [{ name: "subcommand", description: "verify, anchor or export", required: true }],
   options: {
-    db: {
-      type: "string",
-      valueName: "URL",
-      description:
-        "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
-    },
+    db: dbOption,
     anchor: {
       type: "string",
       valueName: "FILE",
@@ -507,12 +525,7 @@ export const modelCommand: CommandDef = {
     { name: "version", description: "a version number or alias", required: false },
   ],
   options: {
-    db: {
-      type: "string",
-      valueName: "URL",
-      description:
-        "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
-    },
+    db: dbOption,
     actor: {
       type: "string",
       valueName: "NAME",
@@ -635,12 +648,7 @@ export const traceCommand: CommandDef = {
       valueName: "NAME",
       description: "The model the prediction belongs to",
     },
-    db: {
-      type: "string",
-      valueName: "URL",
-      description:
-        "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
-    },
+    db: dbOption,
     server: serverOption,
     format: formatOption("text, json"),
     out: outOption,
@@ -668,12 +676,7 @@ export const mlflowCommand: CommandDef = {
       valueName: "NAME",
       description: "Import only this registered model (default: all)",
     },
-    db: {
-      type: "string",
-      valueName: "URL",
-      description:
-        "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
-    },
+    db: dbOption,
     actor: {
       type: "string",
       valueName: "NAME",
@@ -707,13 +710,6 @@ export const mlflowCommand: CommandDef = {
   ],
   load: async () => (await import("./handlers/mlflow.js")).mlflowHandler,
 };
-
-const dbOption = {
-  type: "string",
-  valueName: "URL",
-  description:
-    "Database: SQLite path or postgres:// URL (default: VIGIL_DATABASE_URL, else ./.vigil/vigil.db)",
-} as const;
 
 export const serveCommand: CommandDef = {
   name: "serve",
@@ -790,7 +786,7 @@ export const tokenCommand: CommandDef = {
       description:
         "Who acts, for the audit log (default: VIGIL_ACTOR, else the operating-system user)",
     },
-    format: { type: "string", valueName: "FORMAT", description: "text (default) or json" },
+    format: textOrJsonOption,
   },
   examples: [
     "vigil token create ci-ingest --role ingest --models churn,fraud",
@@ -823,13 +819,8 @@ export const monitorCommand: CommandDef = {
     },
     db: dbOption,
     server: serverOption,
-    actor: {
-      type: "string",
-      valueName: "NAME",
-      description:
-        "Who acts, for the audit log with --db (default: VIGIL_ACTOR, else the operating-system user)",
-    },
-    format: { type: "string", valueName: "FORMAT", description: "text (default) or json" },
+    actor: storeActorOption,
+    format: textOrJsonOption,
   },
   examples: [
     "vigil monitor configure --model churn --schema monitoring.yaml",
@@ -880,13 +871,8 @@ export const referenceCommand: CommandDef = {
     },
     db: dbOption,
     server: serverOption,
-    actor: {
-      type: "string",
-      valueName: "NAME",
-      description:
-        "Who acts, for the audit log with --db (default: VIGIL_ACTOR, else the operating-system user)",
-    },
-    format: { type: "string", valueName: "FORMAT", description: "text (default) or json" },
+    actor: storeActorOption,
+    format: textOrJsonOption,
   },
   examples: [
     "vigil reference upload --model churn --version 3 train.parquet",

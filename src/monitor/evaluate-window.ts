@@ -193,14 +193,18 @@ export async function evaluateWindow(
     closedAt: record.closedAt,
   };
   const expected = options.expected ?? state;
+  /** Which window the evaluation is of, the same whether it committed or not. */
+  const identity = {
+    key,
+    model: model.name,
+    version: version.version,
+    windowStart: key.windowStart,
+    windowEnd: key.windowStart + windowMs,
+    events: record.eventCount,
+  };
   if (options.close && !sameState(expected, state)) {
     return {
-      key,
-      model: model.name,
-      version: version.version,
-      windowStart: key.windowStart,
-      windowEnd: key.windowStart + windowMs,
-      events: record.eventCount,
+      ...identity,
       committed: false,
       drift: null,
       quality: null,
@@ -248,12 +252,7 @@ export async function evaluateWindow(
     ? await evaluateVolume(store, key.modelId, key.windowStart, windowMs, ctx.settings.volume)
     : null;
   return {
-    key,
-    model: model.name,
-    version: version.version,
-    windowStart: key.windowStart,
-    windowEnd: key.windowStart + windowMs,
-    events: record.eventCount,
+    ...identity,
     committed,
     drift,
     quality,

@@ -14,6 +14,8 @@ import { invalidArgument, VigilError } from "../errors.js";
 import type { JsonValue, ModelRecord, Repo } from "../store/index.js";
 import { shareBasisPoints } from "./assign.js";
 import type { Stage } from "./policy.js";
+import type { RegistryTables } from "./tables.js";
+import { aliasTarget, refNumber, versionNotFound } from "./version-ref.js";
 
 interface DeploymentColumns {
   model_id: number;
@@ -26,11 +28,9 @@ interface DeploymentColumns {
   reason: string | null;
 }
 
-interface Tables {
+interface Tables extends Pick<RegistryTables, "registry_versions" | "registry_aliases"> {
   deployments: DeploymentColumns & { updated_by: string; updated_at: number };
   deployment_history: DeploymentColumns & { id?: number; actor: string; created_at: number };
-  registry_versions: { version_id: number; model_id: number; number: number; stage: string };
-  registry_aliases: { model_id: number; alias: string; version_id: number };
 }
 
 /** One side of a deployment: the version and the share of traffic (percent) it receives. */
@@ -108,28 +108,16 @@ async function resolveVersion(
   ref: string | number,
   what: string,
 ): Promise<VersionRef> {
-  const text = String(ref);
-  let q = db(tx)
+  const number = refNumber(ref);
+  const q = db(tx)
     .selectFrom("registry_versions")
     .select(["version_id", "number", "stage"])
     .where("model_id", "=", model.id);
-  if (/^\d+$/.test(text)) q = q.where("number", "=", Number(text));
-  else {
-    q = q.where("version_id", "=", (eb) =>
-      eb
-        .selectFrom("registry_aliases")
-        .select("version_id")
-        .where("model_id", "=", model.id)
-        .where("alias", "=", text),
-    );
-  }
-  const row = await q.executeTakeFirst();
-  if (!row) {
-    throw new VigilError(
-      "VIGIL_VERSION_NOT_FOUND",
-      `Model "${model.name}" has no ${what} version ${/^\d+$/.test(text) ? text : `or alias "${text}"`}.`,
-    );
-  }
+  const row = await (number !== null
+    ? q.where("number", "=", number)
+    : q.where("version_id", "=", aliasTarget(tx, model.id, String(ref)))
+  ).executeTakeFirst();
+  if (!row) throw versionNotFound(model.name, ref, what);
   return row;
 }
 

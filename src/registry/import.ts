@@ -17,7 +17,7 @@
  * A dry run performs the same work and rolls it back, so it reports exactly what a real
  * run would do.
  */
-import { type Generated, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { invalidArgument, VigilError } from "../errors.js";
 import {
   canonicalJson,
@@ -30,34 +30,9 @@ import {
 import type { Database } from "../store/schema.js";
 import { ALIAS_RE } from "./alias.js";
 import { STAGES, type Stage } from "./policy.js";
+import type { RegistryTables } from "./tables.js";
 
-/** The registry tables this module writes (owned by src/registry, see registry.ts). */
-interface Tables {
-  registry_versions: {
-    version_id: number;
-    model_id: number;
-    number: number;
-    stage: string;
-    registered_by: string;
-    created_at: number;
-    updated_at: number;
-  };
-  registry_aliases: { model_id: number; alias: string; version_id: number; updated_at: number };
-  registry_events: {
-    id: Generated<number>;
-    model_id: number;
-    version_id: number;
-    kind: string;
-    from_stage: string | null;
-    to_stage: string | null;
-    actor: string;
-    role: string | null;
-    reason: string | null;
-    details_json: string;
-    created_at: number;
-  };
-}
-type Db = Database & Tables;
+type Db = Database & RegistryTables;
 
 /** An imported version's MLflow identity and record, stored as `metadata.mlflow`. */
 export interface MlflowOrigin {

@@ -10,6 +10,7 @@ import { Ajv } from "ajv";
 import { VigilError } from "../errors.js";
 import { type JsonValue, MODEL_TASKS, type ModelTask } from "../store/index.js";
 import { stripCredentials, validateModelCard } from "./lineage.js";
+import { schemaProblems } from "./schema-problems.js";
 
 const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" };
 const text = (max = 4096) => ({ type: "string", maxLength: max });
@@ -134,13 +135,9 @@ export interface RegisterBody {
 export function validateRegisterBody(body: unknown): RegisterBody {
   check ??= new Ajv({ allErrors: true, allowUnionTypes: true }).compile(REGISTER_BODY_SCHEMA);
   if (!check(body)) {
-    const details = (check.errors ?? []).slice(0, 50).map((e) => ({
-      field: e.instancePath || "/",
-      message: `${e.message ?? "invalid"}${
-        e.keyword === "additionalProperties"
-          ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})`
-          : ""
-      }`,
+    const details = schemaProblems((check.errors ?? []).slice(0, 50)).map(({ path, message }) => ({
+      field: path,
+      message,
     }));
     throw new VigilError(
       "VIGIL_INVALID_ARGUMENT",

@@ -15,6 +15,7 @@ import { parse as parseYaml } from "yaml";
 import { openDataset } from "../data/index.js";
 import { VigilError } from "../errors.js";
 import type { JsonValue } from "../store/index.js";
+import { schemaProblems } from "./schema-problems.js";
 
 const run = promisify(execFile);
 
@@ -215,14 +216,7 @@ export function validateModelCard(card: unknown, source = "model card"): JsonVal
     cardValidator = new Ajv({ allErrors: true, allowUnionTypes: true }).compile(schema);
   }
   if (!cardValidator(card)) {
-    const details = (cardValidator.errors ?? []).map((e) => ({
-      path: e.instancePath || "/",
-      message: `${e.message ?? "invalid"}${
-        e.keyword === "additionalProperties"
-          ? ` (${String((e.params as { additionalProperty?: string }).additionalProperty)})`
-          : ""
-      }`,
-    }));
+    const details = schemaProblems(cardValidator.errors ?? []);
     throw new VigilError(
       "VIGIL_INVALID_MODEL_CARD",
       `The ${source} does not match the model card schema: ${details

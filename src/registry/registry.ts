@@ -6,7 +6,7 @@
  * so a refused action leaves nothing behind (not even an audit entry).
  */
 import { createHash } from "node:crypto";
-import { type Generated, type Kysely, sql } from "kysely";
+import { type Kysely, sql } from "kysely";
 import { invalidArgument, VigilError } from "../errors.js";
 import {
   canonicalJson,
@@ -17,7 +17,7 @@ import {
   type Repo,
 } from "../store/index.js";
 import type { Database } from "../store/schema.js";
-import { ALIAS_RE } from "./alias.js";
+import { checkAlias } from "./alias.js";
 import {
   type DeployInput,
   type Deployment,
@@ -42,43 +42,11 @@ import {
   type Stage,
   type TransitionRule,
 } from "./policy.js";
+import type { RegistryTables } from "./tables.js";
+import { aliasTarget, refNumber, versionNotFound } from "./version-ref.js";
 
 const DAY_MS = 86_400_000;
 
-interface RegistryTables {
-  registry_versions: {
-    version_id: number;
-    model_id: number;
-    number: number;
-    stage: string;
-    registered_by: string;
-    created_at: number;
-    updated_at: number;
-  };
-  registry_aliases: { model_id: number; alias: string; version_id: number; updated_at: number };
-  registry_policies: {
-    id: Generated<number>;
-    model_id: number;
-    revision: number;
-    yaml: string;
-    sha256: string;
-    created_by: string;
-    created_at: number;
-  };
-  registry_events: {
-    id: Generated<number>;
-    model_id: number;
-    version_id: number;
-    kind: string;
-    from_stage: string | null;
-    to_stage: string | null;
-    actor: string;
-    role: string | null;
-    reason: string | null;
-    details_json: string;
-    created_at: number;
-  };
-}
 type Db = Database & RegistryTables;
 
 export interface RegisteredVersion {
@@ -204,30 +172,18 @@ export class Registry {
   /** A version by number ("3") or alias ("champion"). Throws VIGIL_VERSION_NOT_FOUND. */
   private async versionRow(tx: Repo, model: ModelRecord, ref: string | number) {
     const db = this.db(tx);
-    const text = String(ref);
-    let q = db
+    const number = refNumber(ref);
+    const q = db
       .selectFrom("registry_versions as r")
       .innerJoin("model_versions as v", "v.id", "r.version_id")
       .selectAll("r")
       .select("v.metadata_json")
       .where("r.model_id", "=", model.id);
-    if (/^\d+$/.test(text)) q = q.where("r.number", "=", Number(text));
-    else {
-      q = q.where("r.version_id", "=", (eb) =>
-        eb
-          .selectFrom("registry_aliases")
-          .select("version_id")
-          .where("model_id", "=", model.id)
-          .where("alias", "=", text),
-      );
-    }
-    const row = await q.executeTakeFirst();
-    if (!row) {
-      throw new VigilError(
-        "VIGIL_VERSION_NOT_FOUND",
-        `Model "${model.name}" has no version ${/^\d+$/.test(text) ? text : `or alias "${text}"`}.`,
-      );
-    }
+    const row = await (number !== null
+      ? q.where("r.number", "=", number)
+      : q.where("r.version_id", "=", aliasTarget(tx, model.id, String(ref)))
+    ).executeTakeFirst();
+    if (!row) throw versionNotFound(model.name, ref);
     return row;
   }
 
@@ -926,13 +882,7 @@ export class Registry {
   /** Points an alias (champion, challenger, any name) at a version, moving it if it exists. */
   async setAlias(name: string, alias: string, ref: string | number, actor: string): Promise<void> {
     checkActor(actor);
-    if (!ALIAS_RE.test(alias)) {
-      throw invalidArgument(
-        "alias",
-        "a name starting with a letter (letters, digits, _ . -)",
-        alias,
-      );
-    }
+    checkAlias(alias);
     await this.store.transaction(async (tx) => {
       const model = await this.model(tx, name);
       const row = await this.versionRow(tx, model, ref);
@@ -969,13 +919,7 @@ export class Registry {
   async deleteAlias(name: string, alias: string, actor: string): Promise<{ version: number }> {
     checkActor(actor);
     // A number is a version, never an alias; only alias-shaped names can be removed.
-    if (!ALIAS_RE.test(alias)) {
-      throw invalidArgument(
-        "alias",
-        "a name starting with a letter (letters, digits, _ . -)",
-        alias,
-      );
-    }
+    checkAlias(alias);
     return this.store.transaction(async (tx) => {
       const model = await this.model(tx, name);
       // Throws VIGIL_VERSION_NOT_FOUND for an alias that does not exist.

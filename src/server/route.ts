@@ -5,6 +5,7 @@
  * Fastify routes, the auth checks, the OpenAPI document and the role-walk test, so none of
  * them can drift from the others.
  */
+import { VigilError } from "../errors.js";
 import type { Store } from "../store/index.js";
 import type { TokenRole } from "../store/types.js";
 
@@ -107,6 +108,14 @@ export interface RouteSpec {
   responses: Record<number, { description: string; schema?: JsonSchema; contentType?: string }>;
   // biome-ignore lint/suspicious/noExplicitAny: each route narrows its own params, query and body; the schemas have validated them before the handler runs
   handler(input: RouteInput<any, any, any>, ctx: ServerContext): Promise<RouteReply>;
+}
+
+/** The caller of an authenticated route; the server checks the token before the handler runs. */
+export function requirePrincipal(input: Pick<RouteInput, "principal">): Principal {
+  if (!input.principal) {
+    throw new VigilError("VIGIL_UNAUTHENTICATED", "This route needs an API token.");
+  }
+  return input.principal;
 }
 
 /** Identity function that type-checks a route list. */

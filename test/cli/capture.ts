@@ -7,10 +7,13 @@ export interface Captured {
   stderr: string;
 }
 
-/** Runs the CLI in-process with captured output, as a user at a terminal (tty) or in a pipe. */
+/**
+ * Runs the CLI in-process with captured output, as a user at a terminal (tty) or in a pipe.
+ * The environment is only `env` (default empty), so nothing leaks in from the test runner.
+ */
 export async function vigil(
   argv: string[],
-  opts: { cwd?: string; tty?: boolean } = {},
+  opts: { cwd?: string; tty?: boolean; env?: Record<string, string> } = {},
 ): Promise<Captured> {
   let stdout = "";
   let stderr = "";
@@ -20,7 +23,7 @@ export async function vigil(
     stdoutIsTTY: opts.tty ?? false,
     stderrIsTTY: opts.tty ?? false,
     cwd: opts.cwd ?? process.cwd(),
-    env: {},
+    env: opts.env ?? {},
   };
   const code = await main(argv, io);
   return { code, stdout, stderr };

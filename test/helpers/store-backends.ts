@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir, userInfo } from "node:os";
 import { join } from "node:path";
 import pg from "pg";
-import { it } from "vitest";
+import { afterAll, it } from "vitest";
 import { type OpenStoreOptions, openStore, type Store } from "../../src/store/index.js";
 
 export const PG_URL = process.env.VIGIL_TEST_PG_URL || "postgres://127.0.0.1:5432/test";
@@ -137,4 +137,31 @@ export async function storeBackends(
     );
   }
   return { backends, pgProblem };
+}
+
+/** The stores one `describe` block opens; all are closed, and the databases deleted, after it. */
+export interface SuiteStores {
+  /** A store on a fresh database of the backend. */
+  open(): Promise<Store>;
+  /** Also closes these after the block (stores opened otherwise, e.g. two on one database). */
+  closeLater(...stores: Store[]): void;
+}
+
+/** Call inside `describe`: registers the afterAll that closes the stores and cleans up. */
+export function suiteStores(backend: TestBackend): SuiteStores {
+  const stores: Store[] = [];
+  afterAll(async () => {
+    for (const s of stores) await s.close();
+    await backend.cleanup();
+  });
+  return {
+    open: async () => {
+      const { store } = await backend.open();
+      stores.push(store);
+      return store;
+    },
+    closeLater: (...more) => {
+      stores.push(...more);
+    },
+  };
 }

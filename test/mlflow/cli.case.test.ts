@@ -8,9 +8,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { openStore } from "../../src/store/index.js";
+import { vigil as run } from "../cli/capture.js";
 import { storeBackends } from "../helpers/store-backends.js";
 import { BASE, type FakeMlflow, type FakeOptions, startFakeMlflow } from "./server.js";
 
@@ -19,27 +18,7 @@ const { backends } = await storeBackends("mlflow-cli");
 const cwd = mkdtempSync(join(tmpdir(), "vigil-mlflow-cli-"));
 afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-/** The CLI in-process with an environment of our choosing (test/cli/capture.ts has none). */
-async function vigil(argv: string[], env: Record<string, string> = {}): Promise<Run> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd,
-    env,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const vigil = (argv: string[], env: Record<string, string> = {}) => run(argv, { cwd, env });
 
 let fake: FakeMlflow | undefined;
 afterEach(async () => {

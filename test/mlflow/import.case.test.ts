@@ -5,13 +5,13 @@
  * lineage, MLflow ids), idempotency, updates after MLflow changed, the audit entries, and
  * that every MLflow failure leaves the database exactly as it was.
  */
-import { sql } from "kysely";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../../src/auditlog/index.js";
 import { VigilError } from "../../src/errors.js";
 import { importFromMlflow, type MlflowImportReport } from "../../src/mlflow/index.js";
 import { Registry } from "../../src/registry/index.js";
 import type { JsonValue, Store } from "../../src/store/index.js";
+import { storeSnapshot } from "../helpers/snapshot.js";
 import { storeBackends } from "../helpers/store-backends.js";
 import {
   BASE,
@@ -103,25 +103,19 @@ async function errorOf(p: Promise<unknown>): Promise<VigilError> {
 }
 
 /** Everything an import may write (with the audit log unless told), to compare. */
-async function snapshot(store: Store, withAudit = true): Promise<string> {
-  const head = withAudit ? await store.auditHead() : null;
-  const tables = [
-    "models",
-    "model_versions",
-    "registry_versions",
-    "registry_aliases",
-    "registry_events",
-    ...(withAudit ? ["audit_log"] : []),
-  ];
-  const rows = await Promise.all(
-    tables.map(async (t) =>
-      (await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(store.kysely)).rows
-        .map((r) => JSON.stringify(r))
-        .sort(),
-    ),
+const snapshot = (store: Store, withAudit = true) =>
+  storeSnapshot(
+    store,
+    [
+      "models",
+      "model_versions",
+      "registry_versions",
+      "registry_aliases",
+      "registry_events",
+      ...(withAudit ? ["audit_log"] : []),
+    ],
+    { auditHead: withAudit },
   );
-  return JSON.stringify({ head, rows });
-}
 
 type Version = Awaited<ReturnType<Registry["versions"]>>[number];
 const meta = (v: Version) => v.metadata as Record<string, Record<string, JsonValue>>;

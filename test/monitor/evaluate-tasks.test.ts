@@ -3,14 +3,13 @@
  * metrics equal src/evaluate on the same rows and hand-computed values; rows whose label or
  * prediction cannot be evaluated are counted, not guessed.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { evaluateColumns } from "../../src/evaluate/evaluate.js";
 import { evaluateWindow } from "../../src/monitor/evaluate-window.js";
 import { METRIC } from "../../src/monitor/metric-names.js";
 import { evaluatePredictions } from "../../src/monitor/monitors/performance.js";
 import { ksTwoSample } from "../../src/stats/index.js";
-import type { Store } from "../../src/store/index.js";
-import { storeBackends } from "../helpers/store-backends.js";
+import { storeBackends, suiteStores } from "../helpers/store-backends.js";
 import { putWindow, seedModel, type TestEvent } from "./evaluate-fixture.js";
 
 const { backends } = await storeBackends("monitor-tasks");
@@ -57,16 +56,7 @@ describe("performance on hand-computed data", () => {
 });
 
 describe.each(backends)("task-specific windows on $name", (backend) => {
-  const stores: Store[] = [];
-  afterAll(async () => {
-    for (const s of stores) await s.close();
-    await backend.cleanup();
-  });
-  const open = async () => {
-    const { store } = await backend.open();
-    stores.push(store);
-    return store;
-  };
+  const { open } = suiteStores(backend);
 
   it("regression: numeric prediction drift and regression metrics", async () => {
     const store = await open();

@@ -7,7 +7,7 @@
  * ranks (within the KLL rank error), and performance metrics against src/evaluate on the
  * same rows and against hand-counted accuracy.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { evaluateColumns } from "../../src/evaluate/evaluate.js";
 import { evaluateWindow, refreshWindowPerformance } from "../../src/monitor/evaluate-window.js";
 import { evaluationSettings } from "../../src/monitor/evaluation-settings.js";
@@ -22,8 +22,8 @@ import {
   wassersteinNormed,
   zTestTwoProportions,
 } from "../../src/stats/index.js";
-import type { MetricRecord, Store } from "../../src/store/index.js";
-import { storeBackends } from "../helpers/store-backends.js";
+import type { MetricRecord } from "../../src/store/index.js";
+import { storeBackends, suiteStores } from "../helpers/store-backends.js";
 import { putWindow, seedModel, type TestEvent } from "./evaluate-fixture.js";
 
 const { backends } = await storeBackends("monitor-evaluate");
@@ -150,16 +150,7 @@ function point(ms: MetricRecord[], name: string, labels: Record<string, string> 
 }
 
 describe.each(backends)("window evaluation on $name", (backend) => {
-  const stores: Store[] = [];
-  afterAll(async () => {
-    for (const s of stores) await s.close();
-    await backend.cleanup();
-  });
-  const open = async () => {
-    const { store } = await backend.open();
-    stores.push(store);
-    return store;
-  };
+  const { open } = suiteStores(backend);
 
   it("drift, quality, operations and performance match the exact values", async () => {
     const store = await open();

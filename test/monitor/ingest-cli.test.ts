@@ -7,9 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { openStore } from "../../src/store/index.js";
+import { vigil } from "../cli/capture.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const cwd = mkdtempSync(join(tmpdir(), "vigil-monitor-cli-"));
@@ -17,20 +16,8 @@ afterAll(() => rmSync(cwd, { recursive: true, force: true }));
 const EXAMPLE = resolve("examples/monitoring/churn.yaml");
 const REFERENCE = resolve("examples/monitoring/reference.csv");
 
-async function cli(argv: string[], env: Record<string, string> = {}) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd,
-    env: { VIGIL_ACTOR: "carol", ...env },
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string> = {}) =>
+  vigil(argv, { cwd, env: { VIGIL_ACTOR: "carol", ...env } });
 
 describe("vigil monitor configure / reference upload on the embedded store", () => {
   const db = join(cwd, "vigil.db");

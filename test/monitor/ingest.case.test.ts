@@ -4,8 +4,7 @@
  * profile built directly from the same events, group commit, several writers, versions,
  * reference bins, labels, sampling, retention and rebuilds from raw events.
  */
-import { afterAll, describe, expect, it } from "vitest";
-import { VigilError } from "../../src/errors.js";
+import { describe, expect, it } from "vitest";
 import { Ingestor, isSampledOut } from "../../src/monitor/ingest.js";
 import { ingestLabels } from "../../src/monitor/labels.js";
 import { configureModel } from "../../src/monitor/models.js";
@@ -23,7 +22,8 @@ import {
   serializeDatasetProfile,
 } from "../../src/sketch/index.js";
 import type { JsonValue, Store } from "../../src/store/index.js";
-import { storeBackends } from "../helpers/store-backends.js";
+import { expectCode } from "../helpers/error-code.js";
+import { storeBackends, suiteStores } from "../helpers/store-backends.js";
 
 /** The frequent-items counter of a category. */
 function categoryCount(col: { frequent: unknown }, item: string): number {
@@ -111,28 +111,9 @@ function bytesOf(p: DatasetProfile): Buffer {
   return Buffer.from(serializeDatasetProfile(p));
 }
 
-async function expectCode(p: Promise<unknown>, code: string): Promise<VigilError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(VigilError);
-  expect((err as VigilError).code).toBe(code);
-  return err as VigilError;
-}
-
 for (const backend of backends) {
   describe(`ingest on ${backend.name}`, () => {
-    const stores: Store[] = [];
-    afterAll(async () => {
-      for (const s of stores) await s.close();
-      await backend.cleanup();
-    });
-    async function open(): Promise<Store> {
-      const { store } = await backend.open();
-      stores.push(store);
-      return store;
-    }
+    const { open } = suiteStores(backend);
 
     it("stores the valid events of a batch and lists each refused one by index, field and reason", async () => {
       const store = await open();

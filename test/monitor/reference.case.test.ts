@@ -20,8 +20,8 @@ import {
   type FrequentItems,
   serializeDatasetProfile,
 } from "../../src/sketch/index.js";
-import type { ModelRecord, Store } from "../../src/store/index.js";
-import { storeBackends } from "../helpers/store-backends.js";
+import type { ModelRecord } from "../../src/store/index.js";
+import { storeBackends, suiteStores } from "../helpers/store-backends.js";
 
 /** The frequent-items counter of a category. */
 function categoryCount(col: { frequent: unknown }, item: string): number {
@@ -193,15 +193,10 @@ describe("reference profiles from files", () => {
 
 for (const backend of backends) {
   describe(`reference upload on ${backend.name}`, () => {
-    const stores: Store[] = [];
-    afterAll(async () => {
-      for (const s of stores) await s.close();
-      await backend.cleanup();
-    });
+    const { open } = suiteStores(backend);
 
     it("stores the profile and baseline, creates the version, and new windows use its bins", async () => {
-      const { store } = await backend.open();
-      stores.push(store);
+      const store = await open();
       await configureModel(store, "churn", { task: "binary", schema: model.schema }, "tester");
       const out = await uploadReference(store, "churn", "4", parquetPath, {
         target: "y",

@@ -4,7 +4,7 @@
  * recompute its performance (also after a restart, from the store alone), empty window slots
  * count as zero volume, and two schedulers on one database evaluate each window once.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { METRIC } from "../../src/monitor/metric-names.js";
 import {
   MonitorScheduler,
@@ -14,7 +14,7 @@ import {
 } from "../../src/monitor/scheduler.js";
 import type { ServerContext } from "../../src/server/route.js";
 import { openStore, type Store } from "../../src/store/index.js";
-import { storeBackends } from "../helpers/store-backends.js";
+import { storeBackends, suiteStores } from "../helpers/store-backends.js";
 import { putWindow, seedModel, type TestEvent } from "./evaluate-fixture.js";
 
 const { backends } = await storeBackends("monitor-scheduler", { poolSize: 4 });
@@ -59,16 +59,7 @@ const keys = (r: TickReport, field: "evaluated" | "lost" | "performanceRefreshed
   r[field].map((k) => k.windowStart);
 
 describe.each(backends)("scheduler on $name", (backend) => {
-  const stores: Store[] = [];
-  afterAll(async () => {
-    for (const s of stores) await s.close();
-    await backend.cleanup();
-  });
-  const open = async () => {
-    const { store } = await backend.open();
-    stores.push(store);
-    return store;
-  };
+  const { open, closeLater } = suiteStores(backend);
   const quiet = { intervalMs: 0, labelCheckEveryMs: 0, sweeps: [], log: () => undefined };
 
   async function seed(store: Store, name = "m") {
@@ -254,7 +245,7 @@ describe.each(backends)("scheduler on $name", (backend) => {
     const f = backend.fresh();
     const a = await openStore(f.url, f.options);
     const b = await openStore(f.url, f.options);
-    stores.push(a, b);
+    closeLater(a, b);
     const m = await seed(a);
     for (let i = 0; i < 6; i++) await putWindow(a, m, T0 + i * W, events(40, `w${i}`), 1);
     const clock = new Clock(T0 + 6 * W + GRACE);

@@ -8,8 +8,6 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import {
   buildModelCard,
   captureLineage,
@@ -245,17 +243,12 @@ for (const backend of backends) {
         const missing = await srv.request("GET", path.replace("/1/", "/7/"), { token: viewer });
         expect([missing.status, missing.json.error.code]).toEqual([404, "VIGIL_VERSION_NOT_FOUND"]);
 
-        let stdout = "";
-        const io: CliIO = {
-          stdout: { write: (s: string) => (stdout += s) },
-          stderr: { write: () => undefined },
-          stdoutIsTTY: false,
-          stderrIsTTY: false,
+        const remote = await vigil(["model", "card", "churn", "1"], {
           cwd: dir,
           env: { VIGIL_SERVER: srv.url, VIGIL_TOKEN: viewer },
-        };
-        expect(await main(["model", "card", "churn", "1"], io)).toBe(0);
-        expect(stdout).toBe(renderCardMarkdown(local));
+        });
+        expect(remote.code).toBe(0);
+        expect(remote.stdout).toBe(renderCardMarkdown(local));
       } finally {
         await srv.close();
       }

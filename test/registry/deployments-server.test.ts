@@ -5,18 +5,16 @@
  * allowed change appends exactly one audit entry whose actor is the token's name. Then
  * `vigil model deploy|deployments --server` against the same server.
  */
-import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../../src/auditlog/index.js";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import { assign, Registry } from "../../src/registry/index.js";
 import { routes as cardRoutes } from "../../src/server/routes/card.js";
 import { routes as deploymentRoutes } from "../../src/server/routes/deployments.js";
 import { routes as traceRoutes } from "../../src/server/routes/trace.js";
 import { type Store, TOKEN_ROLES, type TokenRole } from "../../src/store/index.js";
-import type { Captured } from "../cli/capture.js";
+import { vigil } from "../cli/capture.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
+import { storeSnapshot } from "../helpers/snapshot.js";
 import { storeBackends } from "../helpers/store-backends.js";
 
 const { backends } = await storeBackends("deployments-server");
@@ -98,17 +96,13 @@ const ACTIONS: Record<string, Action> = {
   },
 };
 
-async function snapshot(store: Store): Promise<string> {
-  const head = await store.auditHead();
-  const rows = await Promise.all(
-    ["deployments", "deployment_history", "registry_versions", "registry_events"].map(async (t) =>
-      (await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(store.kysely)).rows
-        .map((r) => JSON.stringify(r))
-        .sort(),
-    ),
-  );
-  return JSON.stringify({ head, rows });
-}
+const snapshot = (store: Store) =>
+  storeSnapshot(store, [
+    "deployments",
+    "deployment_history",
+    "registry_versions",
+    "registry_events",
+  ]);
 
 it("walks every deployment, trace and card route", () => {
   const declared = [...deploymentRoutes, ...traceRoutes, ...cardRoutes]
@@ -121,20 +115,7 @@ it("walks every deployment, trace and card route", () => {
   ).toEqual(declared);
 });
 
-async function cli(argv: string[], env: Record<string, string>): Promise<Captured> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd: process.cwd(),
-    env,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string>) => vigil(argv, { env });
 
 for (const backend of backends) {
   describe(`deployment routes on ${backend.name}`, () => {

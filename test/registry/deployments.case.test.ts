@@ -6,9 +6,10 @@
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../../src/auditlog/index.js";
-import { VigilError } from "../../src/errors.js";
 import { assign, Registry } from "../../src/registry/index.js";
 import type { Store } from "../../src/store/index.js";
+import { errorCode } from "../helpers/error-code.js";
+import { storeSnapshot } from "../helpers/snapshot.js";
 import { storeBackends } from "../helpers/store-backends.js";
 
 const { backends } = await storeBackends("deployments");
@@ -16,31 +17,17 @@ const { backends } = await storeBackends("deployments");
 const NOW = Date.UTC(2026, 5, 1);
 const LINEAGE = { artifact: { uri: "file:///m.pkl", sha256: "ab".repeat(32), size: 3 } };
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err.code;
-    throw err;
-  }
-  return "no error";
-}
-
-async function snapshot(store: Store): Promise<string> {
-  const head = await store.auditHead();
-  const rows = await Promise.all(
-    ["deployments", "deployment_history", "registry_versions", "registry_events"].map(async (t) =>
-      (await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(store.kysely)).rows
-        .map((r) => JSON.stringify(r))
-        .sort(),
-    ),
-  );
-  return JSON.stringify({ head, rows });
-}
+const snapshot = (store: Store) =>
+  storeSnapshot(store, [
+    "deployments",
+    "deployment_history",
+    "registry_versions",
+    "registry_events",
+  ]);
 
 async function refused(store: Store, action: () => Promise<unknown>, expected: string) {
   const before = await snapshot(store);
-  expect(await code(action())).toBe(expected);
+  expect(await errorCode(action())).toBe(expected);
   expect(await snapshot(store)).toBe(before);
 }
 
@@ -239,7 +226,7 @@ for (const backend of backends) {
           () => reg.deploy("churn", { ...base, canary: 2, share: 5, experiment: "" }),
           "VIGIL_INVALID_ARGUMENT",
         );
-        expect(await code(reg.deployment("churn", "qa"))).toBe("VIGIL_DEPLOYMENT_NOT_FOUND");
+        expect(await errorCode(reg.deployment("churn", "qa"))).toBe("VIGIL_DEPLOYMENT_NOT_FOUND");
         // Shares at the ends of the range are fine.
         expect((await reg.deploy("churn", { ...base, canary: 2, share: 0 })).canary?.share).toBe(0);
         expect((await reg.deploy("churn", { ...base, canary: 2, share: 100 })).champion.share).toBe(

@@ -15,6 +15,7 @@ import {
   readGateEvidence,
   validateModelCard,
 } from "../../src/registry/index.js";
+import { errorCode } from "../helpers/error-code.js";
 
 const root = mkdtempSync(join(tmpdir(), "vigil-lineage-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -35,16 +36,6 @@ function git(dir: string, ...args: string[]): string {
       GIT_COMMITTER_EMAIL: "t@example.com",
     },
   }).trim();
-}
-
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err.code;
-    throw err;
-  }
-  return "no error";
 }
 
 function project(name: string): string {
@@ -148,17 +139,17 @@ describe("captureLineage", () => {
 
   it("rejects missing files, bad metrics and an invalid model card with their codes", async () => {
     const dir = project("bad");
-    expect(await codeOf(captureLineage({ artifact: join(dir, "nope.pkl") }))).toBe(
+    expect(await errorCode(captureLineage({ artifact: join(dir, "nope.pkl") }))).toBe(
       "VIGIL_FILE_NOT_FOUND",
     );
     expect(
-      await codeOf(
+      await errorCode(
         captureLineage({ artifact: join(dir, "model.pkl"), data: [join(dir, "missing.csv")] }),
       ),
     ).toBe("VIGIL_FILE_NOT_FOUND");
     writeFileSync(join(dir, "bad.json"), "{auc: ");
     expect(
-      await codeOf(
+      await errorCode(
         captureLineage({ artifact: join(dir, "model.pkl"), metrics: join(dir, "bad.json") }),
       ),
     ).toBe("VIGIL_PARSE_ERROR");

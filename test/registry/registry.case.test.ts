@@ -10,9 +10,10 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../../src/auditlog/index.js";
-import { VigilError } from "../../src/errors.js";
 import { type GateEvidence, Registry, readGateEvidence } from "../../src/registry/index.js";
 import type { Store } from "../../src/store/index.js";
+import { errorCode } from "../helpers/error-code.js";
+import { storeSnapshot } from "../helpers/snapshot.js";
 import { storeBackends } from "../helpers/store-backends.js";
 
 const { backends } = await storeBackends("registry");
@@ -46,35 +47,15 @@ const gate = (status: string, ageDays: number, gates?: { name: string; status: s
 
 const LINEAGE = { artifact: { uri: "file:///m.pkl", sha256: "ab".repeat(32), size: 3 } };
 
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err.code;
-    throw err;
-  }
-  return "no error";
-}
-
 /** Everything a refused action must leave untouched. */
-async function snapshot(store: Store): Promise<string> {
-  const head = await store.auditHead();
-  const q = store.kysely;
-  const rows = await Promise.all(
-    [
-      "registry_versions",
-      "registry_aliases",
-      "registry_events",
-      "registry_policies",
-      "model_versions",
-    ].map(async (t) =>
-      (await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(q)).rows.map((r) =>
-        JSON.stringify(r),
-      ),
-    ),
-  );
-  return JSON.stringify({ head, rows: rows.map((r) => r.sort()) });
-}
+const snapshot = (store: Store) =>
+  storeSnapshot(store, [
+    "registry_versions",
+    "registry_aliases",
+    "registry_events",
+    "registry_policies",
+    "model_versions",
+  ]);
 
 async function refused(
   store: Store,
@@ -82,7 +63,7 @@ async function refused(
   expected: string,
 ): Promise<void> {
   const before = await snapshot(store);
-  expect(await code(action())).toBe(expected);
+  expect(await errorCode(action())).toBe(expected);
   expect(await snapshot(store)).toBe(before);
 }
 

@@ -15,10 +15,8 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseAuditJsonl, verifyEntries } from "../../src/auditlog/index.js";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import type { TokenRole } from "../../src/store/index.js";
-import type { Captured } from "../cli/capture.js";
+import { type Captured, vigil } from "../cli/capture.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 import { storeBackends, type TestBackend } from "../helpers/store-backends.js";
 
@@ -49,20 +47,7 @@ for (const [name, text] of Object.entries({
   writeFileSync(join(cwd, name), text);
 }
 
-async function cli(argv: string[], env: Record<string, string> = {}): Promise<Captured> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd,
-    env,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string> = {}) => vigil(argv, { cwd, env });
 
 /** People and the role their token has. `dana2` is dana holding an approver token. */
 const PEOPLE: Record<string, { name: string; role: TokenRole }> = {

@@ -8,9 +8,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
 import type { TokenRole } from "../../src/store/index.js";
+import { vigil } from "../cli/capture.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
 
 const doc = readFileSync(new URL("../../docs/registry.md", import.meta.url), "utf8");
@@ -41,19 +40,7 @@ function words(line: string): string[] {
   return [...line.matchAll(/"([^"]*)"|'([^']*)'|(\S+)/g)].map((m) => m[1] ?? m[2] ?? m[3] ?? "");
 }
 
-async function cli(argv: string[], env: Record<string, string>) {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: { write: (s: string) => (stdout += s) },
-    stderr: { write: (s: string) => (stderr += s) },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd: dir,
-    env,
-  };
-  return { code: await main(argv, io), stdout, stderr };
-}
+const cli = (argv: string[], env: Record<string, string>) => vigil(argv, { cwd: dir, env });
 
 describe("docs/registry.md server walk-through", () => {
   let srv: TestServer;

@@ -7,7 +7,6 @@
  * registry and the audit log exactly as they were, and an allowed mutation must append
  * exactly one audit entry whose actor is the token's name.
  */
-import { sql } from "kysely";
 import { afterAll, describe, expect, it } from "vitest";
 import { verifyAuditLog } from "../../src/auditlog/index.js";
 import { Registry } from "../../src/registry/index.js";
@@ -15,6 +14,7 @@ import { routes as auditRoutes } from "../../src/server/routes/audit.js";
 import { routes as registryRoutes } from "../../src/server/routes/registry.js";
 import { type Store, TOKEN_ROLES, type TokenRole } from "../../src/store/index.js";
 import { startTestServer, type TestServer } from "../helpers/server.js";
+import { storeSnapshot } from "../helpers/snapshot.js";
 import { storeBackends } from "../helpers/store-backends.js";
 
 const { backends } = await storeBackends("registry-server-roles");
@@ -209,16 +209,7 @@ const TABLES = [
   "deployments",
   "deployment_history",
 ];
-async function snapshot(store: Store): Promise<string> {
-  const parts: unknown[] = [await store.auditHead()];
-  for (const t of TABLES) {
-    const { rows } = await sql<Record<string, unknown>>`select * from ${sql.table(t)}`.execute(
-      store.kysely,
-    );
-    parts.push(rows.map((r) => JSON.stringify(r)).sort());
-  }
-  return JSON.stringify(parts);
-}
+const snapshot = (store: Store) => storeSnapshot(store, TABLES);
 
 it("walks every registry and audit route", () => {
   const declared = [...registryRoutes, ...auditRoutes].map((r) => `${r.method} ${r.path}`).sort();

@@ -12,9 +12,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { afterAll, describe, expect, it } from "vitest";
-import type { CliIO } from "../../src/cli/io.js";
-import { main } from "../../src/cli/main.js";
-import { VigilError } from "../../src/errors.js";
 import {
   captureLineage,
   type PredictionTrace,
@@ -24,7 +21,8 @@ import {
   tracePrediction,
 } from "../../src/registry/index.js";
 import type { Store } from "../../src/store/index.js";
-import { type Captured, vigil } from "../cli/capture.js";
+import { vigil } from "../cli/capture.js";
+import { errorCode } from "../helpers/error-code.js";
 import { startTestServer } from "../helpers/server.js";
 import { storeBackends } from "../helpers/store-backends.js";
 
@@ -151,30 +149,7 @@ async function scenario(store: Store) {
   return { v1, ts, deployedAt };
 }
 
-async function cliWithEnv(argv: string[], env: Record<string, string>): Promise<Captured> {
-  let stdout = "";
-  let stderr = "";
-  const io: CliIO = {
-    stdout: { write: (x: string) => (stdout += x) },
-    stderr: { write: (x: string) => (stderr += x) },
-    stdoutIsTTY: false,
-    stderrIsTTY: false,
-    cwd: dir,
-    env,
-  };
-  const exit = await main(argv, io);
-  return { code: exit, stdout, stderr };
-}
-
-async function code(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof VigilError) return err.code;
-    throw err;
-  }
-  return "no error";
-}
+const cliWithEnv = (argv: string[], env: Record<string, string>) => vigil(argv, { cwd: dir, env });
 
 function checkTrace(t: PredictionTrace, ts: number, deployedAt: number): void {
   expect(validate(t), JSON.stringify(validate.errors)).toBe(true);
@@ -329,11 +304,13 @@ for (const backend of backends) {
         expect(sampled.version?.number).toBe(1);
         expect(sampled.notes).toEqual([expect.stringMatching(/only the event's outputs/i)]);
 
-        expect(await code(tracePrediction(store, "churn", "nope"))).toBe(
+        expect(await errorCode(tracePrediction(store, "churn", "nope"))).toBe(
           "VIGIL_PREDICTION_NOT_FOUND",
         );
-        expect(await code(tracePrediction(store, "fraud", "pred-1"))).toBe("VIGIL_MODEL_NOT_FOUND");
-        expect(await code(tracePrediction(store, "churn", ""))).toBe("VIGIL_INVALID_ARGUMENT");
+        expect(await errorCode(tracePrediction(store, "fraud", "pred-1"))).toBe(
+          "VIGIL_MODEL_NOT_FOUND",
+        );
+        expect(await errorCode(tracePrediction(store, "churn", ""))).toBe("VIGIL_INVALID_ARGUMENT");
 
         // The CLI on the same database (--db), JSON and text.
         const j = await vigil([

@@ -22,6 +22,7 @@ import {
   type PredictionEventInput,
   type Store,
 } from "../../src/store/index.js";
+import { expectCode } from "../helpers/error-code.js";
 import { PG_URL, storeBackends } from "../helpers/store-backends.js";
 
 const { backends, pgProblem } = await storeBackends("store", { poolSize: 4 });
@@ -29,16 +30,6 @@ const { backends, pgProblem } = await storeBackends("store", { poolSize: 4 });
 // Temp files of the tests that do not go through a backend.
 const tmpRoot = mkdtempSync(join(tmpdir(), "vigil-store-files-"));
 afterAll(() => rmSync(tmpRoot, { recursive: true, force: true }));
-
-async function expectCode(p: Promise<unknown>, code: string): Promise<VigilError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(VigilError);
-  expect((err as VigilError).code).toBe(code);
-  return err as VigilError;
-}
 
 const SCHEMA = { features: [{ name: "age", kind: "numeric" }], prediction: "label" };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

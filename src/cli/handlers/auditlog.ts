@@ -1,4 +1,4 @@
-import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   type AuditAnchor,
@@ -14,16 +14,10 @@ import {
 } from "../../auditlog/index.js";
 import { VigilError } from "../../errors.js";
 import { writeReport } from "../../report/output.js";
-import {
-  type AuditEntry,
-  type AuditHead,
-  DATABASE_URL_ENV,
-  DEFAULT_SQLITE_PATH,
-  openStore,
-  type Store,
-} from "../../store/index.js";
+import type { AuditEntry, AuditHead, Store } from "../../store/index.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
 import { ServerClient, serverTarget } from "../server-client.js";
+import { openDb } from "./embedded-store.js";
 import { stringOpt } from "./evaluate.js";
 
 const SUBCOMMANDS = ["verify", "anchor", "export"] as const;
@@ -33,17 +27,8 @@ const SUBCOMMANDS = ["verify", "anchor", "export"] as const;
  * command's cwd. A missing SQLite file is an error: these commands read an existing log, and
  * opening would create an empty database that verifies as intact.
  */
-async function openDb(ctx: CommandContext): Promise<Store> {
-  const given = stringOpt(ctx.options, "db") ?? ctx.io.env[DATABASE_URL_ENV] ?? DEFAULT_SQLITE_PATH;
-  if (/^postgres(ql)?:\/\//i.test(given) || given === ":memory:") return openStore(given);
-  const path = resolve(ctx.io.cwd, given.replace(/^sqlite:/, ""));
-  if (!existsSync(path)) {
-    throw new VigilError(
-      "VIGIL_FILE_NOT_FOUND",
-      `no Vigil database at ${path}; pass --db or set ${DATABASE_URL_ENV}`,
-    );
-  }
-  return openStore(path);
+function openLog(ctx: CommandContext): Promise<Store> {
+  return openDb(ctx, { mustExist: true });
 }
 
 function format(ctx: CommandContext, sub: string, allowed: readonly string[]): string {
@@ -110,7 +95,7 @@ function renderVerify(r: VerifyResult): string {
 }
 
 async function withStore<T>(ctx: CommandContext, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await openDb(ctx);
+  const store = await openLog(ctx);
   try {
     return await fn(store);
   } finally {

@@ -4,7 +4,6 @@
  * come from MLFLOW_TRACKING_TOKEN or MLFLOW_TRACKING_USERNAME/PASSWORD and are never
  * printed. See docs/mlflow.md.
  */
-import { resolve } from "node:path";
 import { VigilError } from "../../errors.js";
 import {
   IMPORT_ACTOR,
@@ -12,27 +11,15 @@ import {
   MAX_PAGE_SIZE,
   type MlflowImportReport,
 } from "../../mlflow/index.js";
-import {
-  DATABASE_URL_ENV,
-  DEFAULT_SQLITE_PATH,
-  MODEL_TASKS,
-  type ModelTask,
-  openStore,
-  type Store,
-} from "../../store/index.js";
+import { MODEL_TASKS, type ModelTask } from "../../store/index.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
+import { openDb } from "./embedded-store.js";
 import { stringOpt } from "./evaluate.js";
 
 export const TRACKING_URI_ENV = "MLFLOW_TRACKING_URI";
 
 function usage(message: string): VigilError {
   return new VigilError("VIGIL_USAGE", `vigil mlflow ${message}`);
-}
-
-async function openDb(ctx: CommandContext): Promise<Store> {
-  const given = stringOpt(ctx.options, "db") ?? ctx.io.env[DATABASE_URL_ENV] ?? DEFAULT_SQLITE_PATH;
-  if (/^postgres(ql)?:\/\//i.test(given) || given === ":memory:") return openStore(given);
-  return openStore(resolve(ctx.io.cwd, given.replace(/^sqlite:/, "")));
 }
 
 function intOpt(ctx: CommandContext, name: string, min: number, max: number): number {

@@ -13,8 +13,9 @@ import {
 } from "../../registry/index.js";
 import { sanitizeText, textTable } from "../../report/text.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
+import { embeddedActor } from "./embedded-store.js";
 import { stringOpt } from "./evaluate.js";
-import { closeBackend, embeddedActor, openBackend, seg } from "./registry-store.js";
+import { closeBackend, openBackend, seg } from "./registry-store.js";
 
 const usage = (message: string) => new VigilError("VIGIL_USAGE", `vigil model ${message}`);
 

@@ -7,7 +7,6 @@
  * files.
  */
 import { readFileSync } from "node:fs";
-import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { VigilError } from "../../errors.js";
 import {
@@ -18,10 +17,10 @@ import {
   STAGES,
   type Stage,
 } from "../../registry/index.js";
-import { DATABASE_URL_ENV, DEFAULT_SQLITE_PATH, openStore, type Store } from "../../store/index.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
 import { type RegistryApi, RemoteRegistry } from "../remote-registry.js";
 import { ServerClient, serverTarget } from "../server-client.js";
+import { embeddedActor, openDb } from "./embedded-store.js";
 import { listOpt, stringOpt } from "./evaluate.js";
 
 export const MODEL_SUBCOMMANDS = [
@@ -38,28 +37,8 @@ export const MODEL_SUBCOMMANDS = [
 ] as const;
 type Sub = (typeof MODEL_SUBCOMMANDS)[number];
 
-export const ACTOR_ENV = "VIGIL_ACTOR";
-
 function usage(message: string): VigilError {
   return new VigilError("VIGIL_USAGE", `vigil model ${message}`);
-}
-
-async function openDb(ctx: CommandContext): Promise<Store> {
-  const given = stringOpt(ctx.options, "db") ?? ctx.io.env[DATABASE_URL_ENV] ?? DEFAULT_SQLITE_PATH;
-  if (/^postgres(ql)?:\/\//i.test(given) || given === ":memory:") return openStore(given);
-  return openStore(resolve(ctx.io.cwd, given.replace(/^sqlite:/, "")));
-}
-
-function actorOf(ctx: CommandContext): string {
-  const given = stringOpt(ctx.options, "actor") ?? ctx.io.env[ACTOR_ENV];
-  if (given) return given;
-  try {
-    const name = userInfo().username;
-    if (name) return name;
-  } catch {
-    // no OS user (some containers)
-  }
-  throw usage(`: no actor; pass --actor or set ${ACTOR_ENV}`);
 }
 
 function tags(ctx: CommandContext): Record<string, string> {
@@ -132,7 +111,7 @@ export const modelHandler: CommandHandler = {
       const reg: RegistryApi = store
         ? new Registry(store)
         : new RemoteRegistry(new ServerClient(target!));
-      const actor = () => (store ? actorOf(ctx) : "");
+      const actor = () => (store ? embeddedActor(ctx, "model") : "");
       let result: unknown;
       let text: string;
       switch (sub) {

@@ -11,40 +11,17 @@
  *   positiveClass: "1"        # optional (binary)
  *   settings: { ingest: {...}, drift: {...}, ... }
  */
-import { userInfo } from "node:os";
 import { resolve } from "node:path";
 import { isVigilError, VigilError } from "../../errors.js";
 import { type ConfigureInput, configureModel, type ModelView } from "../../monitor/models.js";
 import { YamlSource } from "../../quality/yaml-source.js";
-import { DATABASE_URL_ENV, DEFAULT_SQLITE_PATH, openStore, type Store } from "../../store/index.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
 import { ServerClient, serverTarget } from "../server-client.js";
+import { embeddedActor, openDb } from "./embedded-store.js";
 import { stringOpt } from "./evaluate.js";
-
-export const ACTOR_ENV = "VIGIL_ACTOR";
 
 export function usage(command: string, message: string): VigilError {
   return new VigilError("VIGIL_USAGE", `vigil ${command}${message}`);
-}
-
-/** The embedded store named by --db, VIGIL_DATABASE_URL or the default path. */
-export async function openDb(ctx: CommandContext): Promise<Store> {
-  const given = stringOpt(ctx.options, "db") ?? ctx.io.env[DATABASE_URL_ENV] ?? DEFAULT_SQLITE_PATH;
-  if (/^postgres(ql)?:\/\//i.test(given) || given === ":memory:") return openStore(given);
-  return openStore(resolve(ctx.io.cwd, given.replace(/^sqlite:/, "")));
-}
-
-/** Who acts on the embedded store: --actor, VIGIL_ACTOR, else the operating-system user. */
-export function actorOf(ctx: CommandContext, command: string): string {
-  const given = stringOpt(ctx.options, "actor") ?? ctx.io.env[ACTOR_ENV];
-  if (given) return given;
-  try {
-    const name = userInfo().username;
-    if (name) return name;
-  } catch {
-    // no OS user (some containers)
-  }
-  throw usage(command, `: no actor; pass --actor or set ${ACTOR_ENV}`);
 }
 
 export function formatOpt(ctx: CommandContext, command: string): "text" | "json" {
@@ -167,7 +144,12 @@ export const monitorHandler: CommandHandler = {
       } else {
         const store = await openDb(ctx);
         try {
-          const out = await configureModel(store, model, input, actorOf(ctx, "monitor configure"));
+          const out = await configureModel(
+            store,
+            model,
+            input,
+            embeddedActor(ctx, "monitor configure"),
+          );
           view = out.model;
           created = out.created;
         } finally {

@@ -10,8 +10,9 @@ import { VigilError } from "../../errors.js";
 import { type UploadResult, uploadReference } from "../../monitor/reference.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
 import { errorFromBody, type ServerTarget, serverTarget } from "../server-client.js";
+import { embeddedActor, openDb } from "./embedded-store.js";
 import { listOpt, stringOpt } from "./evaluate.js";
-import { actorOf, formatOpt, openDb, usage } from "./monitor.js";
+import { formatOpt, usage } from "./monitor.js";
 
 const CONTENT_TYPES: Record<string, string> = {
   csv: "text/csv",
@@ -145,7 +146,7 @@ export const referenceHandler: CommandHandler = {
           ...options,
           format: inputFormat,
           label: data,
-          actor: actorOf(ctx, "reference upload"),
+          actor: embeddedActor(ctx, "reference upload"),
         });
       } finally {
         await store.close();

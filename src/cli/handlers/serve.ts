@@ -2,7 +2,6 @@
  * `vigil serve`: runs until SIGTERM or SIGINT, then drains and exits 0. A second signal
  * while draining exits at once with 1.
  */
-import { resolve } from "node:path";
 import { VigilError } from "../../errors.js";
 import { allRoutes } from "../../server/assemble.js";
 import { DEFAULT_RATE_LIMIT, type RateLimitOptions } from "../../server/rate-limit.js";
@@ -14,8 +13,8 @@ import {
   type ServeOptions,
   startServe,
 } from "../../server/serve.js";
-import { DATABASE_URL_ENV, DEFAULT_SQLITE_PATH } from "../../store/index.js";
-import type { CommandContext, CommandHandler } from "../definition.js";
+import type { CommandHandler } from "../definition.js";
+import { dbTarget } from "./embedded-store.js";
 import { stringOpt } from "./evaluate.js";
 
 function usage(message: string): VigilError {
@@ -52,13 +51,6 @@ export function parseRateLimit(text: string): RateLimitOptions | false {
     );
   }
   return n === 0 ? false : { perSecond: n, burst: Math.max(1, 2 * n) };
-}
-
-/** --db, else VIGIL_DATABASE_URL, else ./.vigil/vigil.db; SQLite paths from the cwd. */
-function dbTarget(ctx: CommandContext): string {
-  const given = stringOpt(ctx.options, "db") ?? ctx.io.env[DATABASE_URL_ENV] ?? DEFAULT_SQLITE_PATH;
-  if (/^postgres(ql)?:\/\//i.test(given) || given === ":memory:") return given;
-  return resolve(ctx.io.cwd, given.replace(/^sqlite:/, ""));
 }
 
 export const serveHandler: CommandHandler = {

@@ -4,22 +4,12 @@
  * running on the same database notices a revocation made here within its token cache time
  * (5 s); revoking through the API takes effect at once.
  */
-import { existsSync } from "node:fs";
-import { userInfo } from "node:os";
-import { resolve } from "node:path";
 import { VigilError } from "../../errors.js";
 import { tokenView } from "../../server/routes/tokens.js";
 import { createTokenAudited, revokeTokenAudited } from "../../server/tokens.js";
-import {
-  DATABASE_URL_ENV,
-  DEFAULT_SQLITE_PATH,
-  openStore,
-  type Store,
-  TOKEN_ROLES,
-  type TokenRecord,
-  type TokenRole,
-} from "../../store/index.js";
+import { type Store, TOKEN_ROLES, type TokenRecord, type TokenRole } from "../../store/index.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
+import { embeddedActor, openDb } from "./embedded-store.js";
 import { listOpt, stringOpt } from "./evaluate.js";
 
 const SUBCOMMANDS = ["create", "list", "revoke"] as const;
@@ -30,29 +20,8 @@ function usage(message: string): VigilError {
 }
 
 /** `create` may make the database (tokens before the first serve); the others need it. */
-async function openDb(ctx: CommandContext, create: boolean): Promise<Store> {
-  const given = stringOpt(ctx.options, "db") ?? ctx.io.env[DATABASE_URL_ENV] ?? DEFAULT_SQLITE_PATH;
-  if (/^postgres(ql)?:\/\//i.test(given)) return openStore(given);
-  const path = resolve(ctx.io.cwd, given.replace(/^sqlite:/, ""));
-  if (!create && !existsSync(path)) {
-    throw new VigilError(
-      "VIGIL_FILE_NOT_FOUND",
-      `no Vigil database at ${path}; pass --db or set ${DATABASE_URL_ENV}`,
-    );
-  }
-  return openStore(path);
-}
-
-function actorOf(ctx: CommandContext): string {
-  const given = stringOpt(ctx.options, "actor") ?? ctx.io.env.VIGIL_ACTOR;
-  if (given) return given;
-  try {
-    const name = userInfo().username;
-    if (name) return name;
-  } catch {
-    // no OS user (some containers)
-  }
-  throw usage(": no actor; pass --actor or set VIGIL_ACTOR");
+function openTokenDb(ctx: CommandContext, create: boolean): Promise<Store> {
+  return openDb(ctx, { mustExist: !create, memory: false });
 }
 
 function formatOf(ctx: CommandContext): "text" | "json" {
@@ -120,7 +89,7 @@ async function run(ctx: CommandContext, sub: Sub, store: Store): Promise<number>
     const created = await createTokenAudited(
       store,
       { name: arg, role: role as TokenRole, modelScope: models.length > 0 ? models : null },
-      actorOf(ctx),
+      embeddedActor(ctx, "token"),
     );
     if (format === "json") {
       ctx.io.stdout.write(
@@ -142,7 +111,11 @@ async function run(ctx: CommandContext, sub: Sub, store: Store): Promise<number>
       `revoke: expected a token id (see \`vigil token list\`), got ${JSON.stringify(arg ?? "")}`,
     );
   }
-  const { record, revoked } = await revokeTokenAudited(store, Number(arg), actorOf(ctx));
+  const { record, revoked } = await revokeTokenAudited(
+    store,
+    Number(arg),
+    embeddedActor(ctx, "token"),
+  );
   if (format === "json") {
     ctx.io.stdout.write(`${JSON.stringify({ record: tokenView(record), revoked }, null, 2)}\n`);
   } else {
@@ -163,7 +136,7 @@ export const tokenHandler: CommandHandler = {
         `: unknown subcommand ${JSON.stringify(sub)}; expected ${SUBCOMMANDS.join(", ")}`,
       );
     }
-    const store = await openDb(ctx, sub === "create");
+    const store = await openTokenDb(ctx, sub === "create");
     try {
       return await run(ctx, sub as Sub, store);
     } finally {

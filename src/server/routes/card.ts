@@ -9,6 +9,7 @@ import {
   renderCardMarkdown,
 } from "../../registry/index.js";
 import { defineRoutes, READ_ROLES, type RouteInput } from "../route.js";
+import { NAME, objectResponse, pathParams, VERSION_REF } from "../schemas.js";
 
 export const routes = defineRoutes([
   {
@@ -19,24 +20,14 @@ export const routes = defineRoutes([
     tag: "registry",
     roles: READ_ROLES,
     modelParam: "model",
-    params: {
-      type: "object",
-      required: ["model", "version"],
-      properties: {
-        model: { type: "string", minLength: 1, maxLength: 200 },
-        version: { type: "string", minLength: 1, maxLength: 64 },
-      },
-    },
+    params: pathParams({ model: NAME, version: VERSION_REF }),
     query: {
       type: "object",
       additionalProperties: false,
       properties: { format: { enum: ["json", "md", "html"], default: "json" } },
     },
     responses: {
-      200: {
-        description: "The card: JSON, text/markdown or text/html by `format`",
-        schema: { type: "object", additionalProperties: true },
-      },
+      200: objectResponse("The card: JSON, text/markdown or text/html by `format`"),
       400: { description: "Invalid request (VIGIL_INVALID_ARGUMENT)" },
       401: { description: "No valid token (VIGIL_UNAUTHENTICATED)" },
       403: { description: "The token may not read this model (VIGIL_FORBIDDEN)" },

@@ -4,16 +4,16 @@
  * version serves a given subject. Changes go through the Registry, which checks them and
  * audits them in the same transaction; the actor is the token's name.
  */
-import { VigilError } from "../../errors.js";
 import { assign, MAX_SUBJECT_LENGTH, Registry } from "../../registry/index.js";
 import type { TokenRole } from "../../store/index.js";
 import {
   defineRoutes,
-  type JsonSchema,
   READ_ROLES,
   type RouteInput,
+  requirePrincipal,
   type ServerContext,
 } from "../route.js";
+import { MODEL_PARAMS, NAME, objectResponse, pathParams } from "../schemas.js";
 
 /** Roles that may change deployment records (admin is always allowed in addition). */
 export const DEPLOY_ROLES: readonly TokenRole[] = ["ml-engineer"];
@@ -21,7 +21,6 @@ export const DEPLOY_ROLES: readonly TokenRole[] = ["ml-engineer"];
 const TAG = "registry";
 const BASE = "/api/v1/registry/models/:model/deployments";
 
-const name = { type: "string", minLength: 1, maxLength: 200 };
 const env = { type: "string", minLength: 1, maxLength: 64 };
 const version = {
   description: "A version number or alias",
@@ -30,17 +29,7 @@ const version = {
     { type: "string", minLength: 1, maxLength: 64 },
   ],
 };
-const modelParams: JsonSchema = {
-  type: "object",
-  required: ["model"],
-  properties: { model: name },
-};
-const envParams: JsonSchema = {
-  type: "object",
-  required: ["model", "env"],
-  properties: { model: name, env },
-};
-const deploymentSchema: JsonSchema = { type: "object", additionalProperties: true };
+const envParams = pathParams({ model: NAME, env });
 const errors = {
   400: { description: "Invalid request (VIGIL_INVALID_ARGUMENT)" },
   401: { description: "No valid token (VIGIL_UNAUTHENTICATED)" },
@@ -72,14 +61,14 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: READ_ROLES,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     query: {
       type: "object",
       additionalProperties: false,
       properties: { history: { type: "boolean", default: false }, env },
     },
     responses: {
-      200: { description: "{ deployments, history? }", schema: deploymentSchema },
+      200: objectResponse("{ deployments, history? }"),
       ...errors,
     },
     async handler(input: RouteInput<{ model: string }, { history: boolean; env?: string }>, ctx) {
@@ -105,7 +94,7 @@ export const routes = defineRoutes([
     roles: READ_ROLES,
     modelParam: "model",
     params: envParams,
-    responses: { 200: { description: "The deployment", schema: deploymentSchema }, ...errors },
+    responses: { 200: objectResponse("The deployment"), ...errors },
     async handler(input, ctx) {
       return { body: await registry(ctx).deployment(input.params.model, input.params.env) };
     },
@@ -132,7 +121,7 @@ export const routes = defineRoutes([
       },
     },
     responses: {
-      200: { description: "The new deployment record", schema: deploymentSchema },
+      200: objectResponse("The new deployment record"),
       ...errors,
       409: {
         description:
@@ -140,9 +129,7 @@ export const routes = defineRoutes([
       },
     },
     async handler(input: RouteInput<{ model: string; env: string }, unknown, DeployBody>, ctx) {
-      if (!input.principal) {
-        throw new VigilError("VIGIL_UNAUTHENTICATED", "This route needs an API token.");
-      }
+      const actor = requirePrincipal(input).name;
       const b = input.body;
       const d = await registry(ctx).deploy(input.params.model, {
         environment: input.params.env,
@@ -151,7 +138,7 @@ export const routes = defineRoutes([
         ...(b.share !== undefined ? { share: b.share } : {}),
         ...(b.experiment !== undefined ? { experiment: b.experiment } : {}),
         ...(b.reason !== undefined ? { reason: b.reason } : {}),
-        actor: input.principal.name,
+        actor,
       });
       return { body: d };
     },
@@ -172,10 +159,9 @@ export const routes = defineRoutes([
       properties: { subject: { type: "string", minLength: 1, maxLength: MAX_SUBJECT_LENGTH } },
     },
     responses: {
-      200: {
-        description: "{ model, environment, revision, subject, experiment, role, version, bucket }",
-        schema: deploymentSchema,
-      },
+      200: objectResponse(
+        "{ model, environment, revision, subject, experiment, role, version, bucket }",
+      ),
       ...errors,
     },
     async handler(input: RouteInput<{ model: string; env: string }, { subject: string }>, ctx) {

@@ -15,13 +15,8 @@ import {
   versionViews,
 } from "../../monitor/models.js";
 import { uploadReference } from "../../monitor/reference.js";
-import {
-  CONFIGURE_ROLES,
-  defineRoutes,
-  type JsonSchema,
-  READ_ROLES,
-  type RouteInput,
-} from "../route.js";
+import { CONFIGURE_ROLES, defineRoutes, READ_ROLES, requirePrincipal } from "../route.js";
+import { MODEL_PARAMS, NAME, objectResponse, pathParams } from "../schemas.js";
 
 const TAG = "models";
 const BASE = "/api/v1/models";
@@ -38,33 +33,13 @@ export const REFERENCE_TYPES: Record<string, string | undefined> = {
   "application/octet-stream": undefined,
 };
 
-const name = { type: "string", minLength: 1, maxLength: 200 };
-const modelParams: JsonSchema = {
-  type: "object",
-  required: ["model"],
-  properties: { model: name },
-};
-const versionParams: JsonSchema = {
-  type: "object",
-  required: ["model", "version"],
-  properties: { model: name, version: name },
-};
-const anyObject = (description: string) => ({
-  description,
-  schema: { type: "object", additionalProperties: true } as JsonSchema,
-});
+const versionParams = pathParams({ model: NAME, version: NAME });
 const errors = {
   400: { description: "Invalid configuration or input (VIGIL_INVALID_MONITOR_CONFIG and others)" },
   401: { description: "No valid token (VIGIL_UNAUTHENTICATED)" },
   403: { description: "The token's role may not do this (VIGIL_FORBIDDEN)" },
   404: { description: "No such model or version" },
 };
-
-function actor(input: RouteInput): string {
-  if (!input.principal)
-    throw new VigilError("VIGIL_UNAUTHENTICATED", "This route needs an API token.");
-  return input.principal.name;
-}
 
 function mediaType(contentType: string | undefined): string {
   return (contentType ?? "").split(";")[0]!.trim().toLowerCase();
@@ -102,7 +77,7 @@ export const routes = defineRoutes([
     summary: "List models with their monitoring configuration",
     tag: TAG,
     roles: READ_ROLES,
-    responses: { 200: anyObject("{models: [...]}"), 401: errors[401], 403: errors[403] },
+    responses: { 200: objectResponse("{models: [...]}"), 401: errors[401], 403: errors[403] },
     async handler(_input, ctx) {
       const models = await ctx.store.listModels();
       return { body: { models: models.map(modelView) } };
@@ -115,8 +90,8 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: READ_ROLES,
     modelParam: "model",
-    params: modelParams,
-    responses: { 200: anyObject("The model"), ...errors },
+    params: MODEL_PARAMS,
+    responses: { 200: objectResponse("The model"), ...errors },
     async handler(input, ctx) {
       return { body: modelView(await ctx.store.requireModel(input.params.model)) };
     },
@@ -129,7 +104,7 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: CONFIGURE_ROLES,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     // Checked by configureModel, which names the offending field with a stable code.
     body: {
       type: "object",
@@ -148,13 +123,13 @@ export const routes = defineRoutes([
         },
       },
     },
-    responses: { 200: anyObject("Updated"), 201: anyObject("Created"), ...errors },
+    responses: { 200: objectResponse("Updated"), 201: objectResponse("Created"), ...errors },
     async handler(input, ctx) {
       const out = await configureModel(
         ctx.store,
         input.params.model,
         input.body ?? {},
-        actor(input),
+        requirePrincipal(input).name,
       );
       return { status: out.created ? 201 : 200, body: out.model };
     },
@@ -166,8 +141,8 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: READ_ROLES,
     modelParam: "model",
-    params: modelParams,
-    responses: { 200: anyObject("{versions: [...]}"), ...errors },
+    params: MODEL_PARAMS,
+    responses: { 200: objectResponse("{versions: [...]}"), ...errors },
     async handler(input, ctx) {
       const model = await ctx.store.requireModel(input.params.model);
       return { body: { versions: await versionViews(ctx.store, model) } };
@@ -180,7 +155,7 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: CONFIGURE_ROLES,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     body: {
       type: "object",
       required: ["version"],
@@ -191,7 +166,7 @@ export const routes = defineRoutes([
       },
     },
     responses: {
-      201: anyObject("The version"),
+      201: objectResponse("The version"),
       ...errors,
       409: { description: "The version exists (VIGIL_ALREADY_EXISTS)" },
     },
@@ -200,7 +175,7 @@ export const routes = defineRoutes([
         ctx.store,
         input.params.model,
         input.body ?? {},
-        actor(input),
+        requirePrincipal(input).name,
       );
       return { status: 201, body: v };
     },
@@ -230,7 +205,7 @@ export const routes = defineRoutes([
     rawBody: Object.keys(REFERENCE_TYPES),
     bodyLimitBytes: REFERENCE_UPLOAD_LIMIT_BYTES,
     responses: {
-      201: anyObject("The stored reference: rows, columns, baseline"),
+      201: objectResponse("The stored reference: rows, columns, baseline"),
       ...errors,
       413: { description: "Over the upload limit (VIGIL_PAYLOAD_TOO_LARGE)" },
       415: { description: "Not a CSV, TSV, Parquet or JSON Lines upload" },
@@ -264,7 +239,7 @@ export const routes = defineRoutes([
             target: q.target,
             prediction: q.prediction,
             scores: list(q.score),
-            actor: actor(input),
+            actor: requirePrincipal(input).name,
             label: "the uploaded reference",
             threads: 1,
           },

@@ -6,11 +6,13 @@
  */
 import { VigilError } from "../../errors.js";
 import { windowStartOf } from "../../monitor/config.js";
+import { flushWindowProfiles } from "../../monitor/ingest-plugin.js";
 import { isMetricName, METRIC_CATALOG } from "../../monitor/metric-names.js";
 import { modelStatus } from "../../monitor/status.js";
 import { windowDetail } from "../../monitor/window-detail.js";
 import type { ModelRecord, Repo } from "../../store/index.js";
 import { defineRoutes, type JsonSchema, READ_ROLES } from "../route.js";
+import { MODEL_PARAMS, NAME, pathParams } from "../schemas.js";
 
 const TAG = "monitoring";
 const BASE = "/api/v1/models/:model";
@@ -18,17 +20,11 @@ const BASE = "/api/v1/models/:model";
 /** Most points one request returns; narrow the range or the name to see more. */
 export const MAX_METRIC_POINTS = 50_000;
 
-const name = { type: "string", minLength: 1, maxLength: 200 };
 const time = {
   type: "string",
   minLength: 1,
   maxLength: 40,
   description: "Epoch milliseconds or ISO 8601 (2026-01-31T12:00:00Z, 2026-01-31)",
-};
-const modelParams: JsonSchema = {
-  type: "object",
-  required: ["model"],
-  properties: { model: name },
 };
 
 /** 400, 401, 403, 429 and 5xx are implied for every authenticated route (openapi.ts). */
@@ -137,19 +133,19 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: READ_ROLES,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     query: {
       type: "object",
       additionalProperties: false,
       properties: {
-        name: { ...name, description: "A series name (docs/monitors.md, Metric series)" },
+        name: { ...NAME, description: "A series name (docs/monitors.md, Metric series)" },
         from: { ...time, description: "Windows starting at or after this time" },
         to: { ...time, description: "Windows starting before this time" },
-        feature: { ...name, description: "Only points with this feature label" },
-        metric: { ...name, description: "Only points with this metric label (model_metric)" },
-        quantile: { ...name, description: "Only points with this quantile label (latency_ms)" },
-        method: { ...name, description: "Only points with this drift method label" },
-        version: { ...name, description: "Only this version's series" },
+        feature: { ...NAME, description: "Only points with this feature label" },
+        metric: { ...NAME, description: "Only points with this metric label (model_metric)" },
+        quantile: { ...NAME, description: "Only points with this quantile label (latency_ms)" },
+        method: { ...NAME, description: "Only points with this drift method label" },
+        version: { ...NAME, description: "Only this version's series" },
         level: {
           type: "string",
           enum: ["all", "version", "model"],
@@ -247,12 +243,12 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: READ_ROLES,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     query: {
       type: "object",
       additionalProperties: false,
       properties: {
-        version: { ...name, description: "Only this version (and model-level series)" },
+        version: { ...NAME, description: "Only this version (and model-level series)" },
       },
     },
     responses: {
@@ -296,20 +292,16 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: READ_ROLES,
     modelParam: "model",
-    params: {
-      type: "object",
-      required: ["model", "start"],
-      properties: {
-        model: name,
-        start: { ...time, description: "The window's start, or any time inside it" },
-      },
-    },
+    params: pathParams({
+      model: NAME,
+      start: { ...time, description: "The window's start, or any time inside it" },
+    }),
     query: {
       type: "object",
       additionalProperties: false,
       properties: {
-        version: { ...name, description: "Only this version's window" },
-        feature: { ...name, description: "Only this column (a feature or a reserved $column)" },
+        version: { ...NAME, description: "Only this version's window" },
+        feature: { ...NAME, description: "Only this column (a feature or a reserved $column)" },
       },
     },
     responses: {
@@ -334,6 +326,9 @@ export const routes = defineRoutes([
       const at = parseTimeParam(input.params.start, "params.start");
       const start = windowStartOf(at, model.windowSeconds * 1000);
       const q = input.query as { version?: string; feature?: string };
+      // Profiles counted after their commit (SQLite) are written first, so the answer counts
+      // every acknowledged event.
+      await flushWindowProfiles(ctx);
       const detail = await windowDetail(ctx.store, model, start, {
         ...(q.version !== undefined ? { version: q.version } : {}),
         ...(q.feature !== undefined ? { feature: q.feature } : {}),

@@ -21,11 +21,12 @@ import type { TokenRole } from "../../store/index.js";
 import {
   defineRoutes,
   type JsonSchema,
-  type Principal,
   READ_ROLES,
   type RouteInput,
+  requirePrincipal,
   type ServerContext,
 } from "../route.js";
+import { MODEL_PARAMS, NAME, objectResponse, pathParams, VERSION_REF } from "../schemas.js";
 
 /** Who may do what in the registry (docs/registry.md, "Server mode"); admin is always allowed. */
 export const REGISTRY_ROLES = {
@@ -47,22 +48,8 @@ const MAX_REASON = 4096;
 /** The YAML a policy may be; a policy is a few lines. */
 const MAX_POLICY_BYTES = 256 * 1024;
 
-const name = { type: "string", minLength: 1, maxLength: 200 };
-const modelParams: JsonSchema = {
-  type: "object",
-  required: ["model"],
-  properties: { model: name },
-};
-const versionParams: JsonSchema = {
-  type: "object",
-  required: ["model", "version"],
-  properties: { model: name, version: { type: "string", minLength: 1, maxLength: 64 } },
-};
-const aliasParams: JsonSchema = {
-  type: "object",
-  required: ["model", "alias"],
-  properties: { model: name, alias: { type: "string", minLength: 1, maxLength: 64 } },
-};
+const versionParams = pathParams({ model: NAME, version: VERSION_REF });
+const aliasParams = pathParams({ model: NAME, alias: VERSION_REF });
 const reason = { type: "string", maxLength: MAX_REASON };
 const stage = { type: "string", enum: [...STAGES] };
 const gate: JsonSchema = {
@@ -83,10 +70,6 @@ const gate: JsonSchema = {
   },
 };
 
-const object = (description: string) => ({
-  description,
-  schema: { type: "object", additionalProperties: true } as JsonSchema,
-});
 const errors = {
   400: { description: "Invalid request (VIGIL_INVALID_ARGUMENT and others)" },
   401: { description: "No valid token (VIGIL_UNAUTHENTICATED)" },
@@ -99,14 +82,6 @@ const conflicts = {
       "Refused by the stage rules or the model's policy (VIGIL_FORBIDDEN_TRANSITION, VIGIL_POLICY_NOT_MET, VIGIL_GATE_EVIDENCE)",
   },
 };
-
-function principal(input: RouteInput): Principal {
-  // The server authenticates every non-public route before the handler runs.
-  if (!input.principal) {
-    throw new VigilError("VIGIL_UNAUTHENTICATED", "This route needs an API token.");
-  }
-  return input.principal;
-}
 
 function registry(ctx: ServerContext): Registry {
   return new Registry(ctx.store, { now: () => ctx.now() });
@@ -147,15 +122,12 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: REGISTRY_ROLES.read,
     responses: {
-      200: {
-        description: "The models",
-        schema: { type: "object", additionalProperties: true },
-      },
+      200: objectResponse("The models"),
       401: errors[401],
       403: errors[403],
     },
     async handler(input, ctx) {
-      const scope = principal(input).models;
+      const scope = requirePrincipal(input).models;
       const models = await registry(ctx).list();
       // A token scoped to models sees only those, as on every other registry route.
       return { body: { models: scope ? models.filter((m) => scope.includes(m.name)) : models } };
@@ -168,9 +140,9 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: REGISTRY_ROLES.read,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     responses: {
-      200: object("The versions"),
+      200: objectResponse("The versions"),
       401: errors[401],
       403: errors[403],
       404: errors[404],
@@ -187,10 +159,10 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: REGISTRY_ROLES.register,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     body: REGISTER_BODY_SCHEMA as unknown as JsonSchema,
     responses: {
-      201: object("The registered version (stage none)"),
+      201: objectResponse("The registered version (stage none)"),
       400: errors[400],
       401: errors[401],
       403: errors[403],
@@ -199,7 +171,7 @@ export const routes = defineRoutes([
       const body = validateRegisterBody(input.body);
       const v = await registry(ctx).register({
         name: input.params.model,
-        actor: principal(input).name,
+        actor: requirePrincipal(input).name,
         lineage: body.lineage,
         tags: body.tags,
         ...(body.task ? { task: body.task } : {}),
@@ -215,7 +187,12 @@ export const routes = defineRoutes([
     roles: REGISTRY_ROLES.read,
     modelParam: "model",
     params: versionParams,
-    responses: { 200: object("The version"), 401: errors[401], 403: errors[403], 404: errors[404] },
+    responses: {
+      200: objectResponse("The version"),
+      401: errors[401],
+      403: errors[403],
+      404: errors[404],
+    },
     async handler(input, ctx) {
       return { body: await registry(ctx).show(input.params.model, input.params.version) };
     },
@@ -235,13 +212,13 @@ export const routes = defineRoutes([
       properties: { to: stage, reason, gate },
     },
     responses: {
-      200: object("The version in its new stage"),
+      200: objectResponse("The version in its new stage"),
       ...errors,
       ...conflicts,
     },
     async handler(input, ctx) {
       const v = await registry(ctx).promote(input.params.model, input.params.version, {
-        actor: principal(input).name,
+        actor: requirePrincipal(input).name,
         ...stageInput(input.body),
       });
       return { body: v };
@@ -256,11 +233,11 @@ export const routes = defineRoutes([
     modelParam: "model",
     params: versionParams,
     body: { type: "object", additionalProperties: false, properties: { reason } },
-    responses: { 200: object("The archived version"), ...errors, ...conflicts },
+    responses: { 200: objectResponse("The archived version"), ...errors, ...conflicts },
     async handler(input, ctx) {
       const b = (input.body ?? {}) as { reason?: string };
       const v = await registry(ctx).archive(input.params.model, input.params.version, {
-        actor: principal(input).name,
+        actor: requirePrincipal(input).name,
         ...(b.reason !== undefined ? { reason: b.reason } : {}),
       });
       return { body: v };
@@ -278,9 +255,9 @@ export const routes = defineRoutes([
     modelParam: "model",
     params: versionParams,
     body: decideBody,
-    responses: { 200: object("The recorded decision"), ...errors, ...conflicts },
+    responses: { 200: objectResponse("The recorded decision"), ...errors, ...conflicts },
     async handler(input: RouteInput, ctx: ServerContext) {
-      const who = principal(input);
+      const who = requirePrincipal(input);
       const b = (input.body ?? {}) as { to?: string; reason?: string };
       const decision = {
         actor: who.name,
@@ -305,17 +282,17 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: REGISTRY_ROLES.stage,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     body: { type: "object", additionalProperties: false, properties: { reason } },
     responses: {
-      200: object("The restored version and the archived version's number"),
+      200: objectResponse("The restored version and the archived version's number"),
       ...errors,
       ...conflicts,
     },
     async handler(input, ctx) {
       const b = (input.body ?? {}) as { reason?: string };
       const r = await registry(ctx).rollback(input.params.model, {
-        actor: principal(input).name,
+        actor: requirePrincipal(input).name,
         ...(b.reason !== undefined ? { reason: b.reason } : {}),
       });
       return { body: r };
@@ -343,7 +320,7 @@ export const routes = defineRoutes([
         },
       },
     },
-    responses: { 200: object("The version the alias now points at"), ...errors },
+    responses: { 200: objectResponse("The version the alias now points at"), ...errors },
     async handler(input, ctx) {
       const { model, alias } = input.params;
       const reg = registry(ctx);
@@ -351,7 +328,7 @@ export const routes = defineRoutes([
         model,
         alias,
         (input.body as { version: string | number }).version,
-        principal(input).name,
+        requirePrincipal(input).name,
       );
       return { body: await reg.show(model, alias) };
     },
@@ -364,10 +341,10 @@ export const routes = defineRoutes([
     roles: REGISTRY_ROLES.stage,
     modelParam: "model",
     params: aliasParams,
-    responses: { 200: object("The alias and the version it pointed at"), ...errors },
+    responses: { 200: objectResponse("The alias and the version it pointed at"), ...errors },
     async handler(input, ctx) {
       const { model, alias } = input.params;
-      const r = await registry(ctx).deleteAlias(model, alias, principal(input).name);
+      const r = await registry(ctx).deleteAlias(model, alias, requirePrincipal(input).name);
       return { body: { model, alias, version: r.version } };
     },
   },
@@ -378,8 +355,8 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: REGISTRY_ROLES.read,
     modelParam: "model",
-    params: modelParams,
-    responses: { 200: object("{ current: policy record or null }"), ...errors },
+    params: MODEL_PARAMS,
+    responses: { 200: objectResponse("{ current: policy record or null }"), ...errors },
     async handler(input, ctx) {
       return { body: { current: (await registry(ctx).getPolicy(input.params.model)) ?? null } };
     },
@@ -391,10 +368,10 @@ export const routes = defineRoutes([
     tag: TAG,
     roles: REGISTRY_ROLES.policy,
     modelParam: "model",
-    params: modelParams,
+    params: MODEL_PARAMS,
     rawBody: ["application/yaml", "application/x-yaml", "text/yaml", "text/plain"],
     bodyLimitBytes: MAX_POLICY_BYTES,
-    responses: { 200: object("The stored policy revision"), ...errors },
+    responses: { 200: objectResponse("The stored policy revision"), ...errors },
     async handler(input, ctx) {
       const raw = input.rawBody;
       if (input.body !== undefined) {
@@ -421,7 +398,11 @@ export const routes = defineRoutes([
       } catch {
         throw new VigilError("VIGIL_INVALID_POLICY", "Registry policy is not UTF-8 text.");
       }
-      const p = await registry(ctx).setPolicy(input.params.model, yaml, principal(input).name);
+      const p = await registry(ctx).setPolicy(
+        input.params.model,
+        yaml,
+        requirePrincipal(input).name,
+      );
       return { body: p };
     },
   },

@@ -3,16 +3,10 @@
  * `vigil trace <id> --model M --format json` (schemas/trace.schema.json).
  */
 import { tracePrediction } from "../../registry/index.js";
-import { defineRoutes, type JsonSchema, READ_ROLES } from "../route.js";
+import { defineRoutes, READ_ROLES } from "../route.js";
+import { NAME, objectResponse, pathParams } from "../schemas.js";
 
-const params: JsonSchema = {
-  type: "object",
-  required: ["model", "id"],
-  properties: {
-    model: { type: "string", minLength: 1, maxLength: 200 },
-    id: { type: "string", minLength: 1, maxLength: 256 },
-  },
-};
+const params = pathParams({ model: NAME, id: { type: "string", minLength: 1, maxLength: 256 } });
 
 export const routes = defineRoutes([
   {
@@ -25,10 +19,7 @@ export const routes = defineRoutes([
     modelParam: "model",
     params,
     responses: {
-      200: {
-        description: "The trace (schemas/trace.schema.json)",
-        schema: { type: "object", additionalProperties: true },
-      },
+      200: objectResponse("The trace (schemas/trace.schema.json)"),
       400: { description: "Invalid request (VIGIL_INVALID_ARGUMENT)" },
       401: { description: "No valid token (VIGIL_UNAUTHENTICATED)" },
       403: { description: "The token may not read this model (VIGIL_FORBIDDEN)" },
