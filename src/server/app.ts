@@ -4,6 +4,7 @@
  * framework-free handler, and one error shape for everything that goes wrong. Nothing here
  * listens on a port or opens the store; `src/server/serve.ts` does that.
  */
+import { Readable, Transform } from "node:stream";
 import Fastify, {
   type FastifyError,
   type FastifyInstance,
@@ -146,12 +147,31 @@ export function buildServer(opts: BuildServerOptions): VigilServer {
     }
   });
   const rawTypes = new Set<string>();
-  for (const r of routes) for (const t of r.rawBody ?? []) rawTypes.add(t.toLowerCase());
+  const streamTypes = new Set<string>();
+  for (const r of routes) {
+    for (const t of r.rawBody ?? []) (r.streamBody ? streamTypes : rawTypes).add(t.toLowerCase());
+  }
   rawTypes.delete("application/json");
   for (const type of rawTypes) {
+    if (streamTypes.has(type)) continue;
     fastify.addContentTypeParser(type, { parseAs: "buffer" }, (_req, body, done) =>
       done(null, body),
     );
+  }
+  // Types a streaming route accepts: that route gets the request stream itself (limited),
+  // any other route declaring the same type still gets a Buffer.
+  for (const type of streamTypes) {
+    fastify.addContentTypeParser(type, (request, payload, done) => {
+      const route = (request.routeOptions.config as Partial<RouteConfig>).vigil;
+      const limit = route?.spec.bodyLimitBytes ?? bodyLimit;
+      const declared = Number(request.headers["content-length"]);
+      if (Number.isFinite(declared) && declared > limit) return done(tooLarge(limit), undefined);
+      if (route?.spec.streamBody) return done(null, limitStream(payload, limit));
+      readLimited(payload, limit).then(
+        (buf) => done(null, buf),
+        (err: Error) => done(err, undefined),
+      );
+    });
   }
 
   // ---- errors, 404, 405 ----------------------------------------------------------------
@@ -338,7 +358,11 @@ async function runRoute(
   const contentType = request.headers["content-type"];
   let body: unknown = request.body;
   let rawBody: Buffer | undefined;
-  if (Buffer.isBuffer(body)) {
+  let bodyStream: NodeJS.ReadableStream | undefined;
+  if (body instanceof Readable) {
+    bodyStream = body;
+    body = undefined;
+  } else if (Buffer.isBuffer(body)) {
     const type = mediaType(contentType);
     if (!route.raw.has(type)) {
       throw new VigilError(
@@ -362,12 +386,14 @@ async function runRoute(
     reply,
     state,
   );
+  if (bodyStream) input.bodyStream = bodyStream;
   return route.spec.handler(input, ctx);
 }
 
 /** RouteInput whose AbortSignal is made only when a handler asks for it. */
 class Input implements RouteInput {
   private abortSignal: AbortSignal | undefined;
+  bodyStream?: NodeJS.ReadableStream;
   constructor(
     readonly params: Record<string, string>,
     readonly query: Record<string, unknown>,
@@ -408,6 +434,33 @@ function sendError(reply: FastifyReply, e: VigilError, state: ServerState): Fast
   if (e.code === "VIGIL_UNAUTHENTICATED") reply.header("www-authenticate", 'Bearer realm="vigil"');
   if (state.closing) reply.header("connection", "close");
   return reply.code(e.httpStatus).type(JSON_TYPE).send(JSON.stringify(e.toJSON()));
+}
+
+function tooLarge(limit: number): VigilError {
+  return new VigilError(
+    "VIGIL_PAYLOAD_TOO_LARGE",
+    `The request body is larger than this route's limit of ${limit} bytes.`,
+  );
+}
+
+/** The request stream, failing with VIGIL_PAYLOAD_TOO_LARGE once it passes `limit` bytes. */
+function limitStream(payload: NodeJS.ReadableStream, limit: number): Readable {
+  let seen = 0;
+  const guard = new Transform({
+    transform(chunk: Buffer, _enc, next) {
+      seen += chunk.length;
+      if (seen > limit) next(tooLarge(limit));
+      else next(null, chunk);
+    },
+  });
+  payload.on("error", (err: Error) => guard.destroy(err));
+  return (payload as Readable).pipe(guard);
+}
+
+async function readLimited(payload: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of limitStream(payload, limit)) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
 }
 
 const FASTIFY_CODES: Record<string, ErrorCode> = {

@@ -30,6 +30,11 @@ export interface RouteInput<P = Record<string, string>, Q = Record<string, unkno
   body: B;
   /** Raw body for routes that declare `rawBody` content types (NDJSON, CSV uploads). */
   rawBody?: Buffer;
+  /**
+   * The raw body as a stream, for `streamBody` routes: never held in memory whole. It fails
+   * with VIGIL_PAYLOAD_TOO_LARGE once it passes the route's body limit.
+   */
+  bodyStream?: NodeJS.ReadableStream;
   contentType: string | undefined;
   /** Lower-cased header names. */
   headers: Record<string, string | string[] | undefined>;
@@ -102,6 +107,8 @@ export interface RouteSpec {
   body?: JsonSchema;
   /** Content types read as a raw Buffer instead of JSON (e.g. "application/x-ndjson"). */
   rawBody?: readonly string[];
+  /** Deliver `rawBody` types as `input.bodyStream` instead of a Buffer (large uploads). */
+  streamBody?: boolean;
   /** This route's request body limit in bytes, when it differs from the server's (16 MB). */
   bodyLimitBytes?: number;
   /** Response schemas by status (used for OpenAPI and for fast serialization). */

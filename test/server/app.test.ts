@@ -4,6 +4,7 @@
  * 500, raw bodies, and that the server keeps answering after each. Uses a few test-only
  * routes next to the real ones (the store is incidental here: SQLite).
  */
+import { request as httpRequest } from "node:http";
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ERROR_CODES, VigilError } from "../../src/errors.js";
@@ -60,6 +61,26 @@ const testRoutes = defineRoutes([
         type: input.contentType ?? null,
       },
     }),
+  },
+  {
+    method: "POST",
+    path: "/test/stream",
+    summary: "stream",
+    tag: "test",
+    roles: ["viewer"],
+    rawBody: ["application/x-ndjson", "text/csv"],
+    streamBody: true,
+    bodyLimitBytes: 1024,
+    responses: { 200: { description: "bytes" } },
+    handler: async (input) => {
+      let bytes = 0;
+      let chunks = 0;
+      for await (const chunk of input.bodyStream!) {
+        bytes += (chunk as Buffer).length;
+        chunks++;
+      }
+      return { body: { bytes, chunks, buffered: input.rawBody !== undefined } };
+    },
   },
   {
     method: "GET",
@@ -403,5 +424,61 @@ describe("rate limit", () => {
     } finally {
       await rl.close();
     }
+  });
+});
+
+/** POSTs `parts` with chunked transfer encoding (no Content-Length), one write per part. */
+function chunkedPost(
+  path: string,
+  token: string,
+  type: string,
+  parts: string[],
+): Promise<Pick<TestResponse, "status" | "json">> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${srv.url}${path}`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${token}`, "content-type": type },
+    });
+    req.on("response", (res) => {
+      let text = "";
+      res.on("data", (d) => (text += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, json: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    const write = (i: number): void => {
+      if (i === parts.length) return void req.end();
+      req.write(parts[i], () => setImmediate(() => write(i + 1)));
+    };
+    write(0);
+  });
+}
+
+describe("streamed bodies", () => {
+  it("a streamBody route reads the upload as a stream, limited to its body limit", async () => {
+    const ok = await chunkedPost("/test/stream", viewer, "text/csv", ["a,b\n", "1,2\n", "3,4\n"]);
+    expect(ok).toMatchObject({ status: 200, json: { bytes: 12, buffered: false } });
+    const over = await chunkedPost("/test/stream", viewer, "text/csv", [
+      "x".repeat(600),
+      "y".repeat(600),
+    ]);
+    expect(over.status).toBe(413);
+    expect(over.json.error.code).toBe("VIGIL_PAYLOAD_TOO_LARGE");
+    const declared = await srv.request("POST", "/test/stream", {
+      token: viewer,
+      body: "z".repeat(2000),
+      headers: { "content-type": "text/csv" },
+    });
+    expectError(declared, 413, "VIGIL_PAYLOAD_TOO_LARGE");
+    await stillServing();
+  });
+
+  it("a type shared with a streaming route still arrives as a Buffer on a buffered route", async () => {
+    const r = await chunkedPost("/test/raw", viewer, "application/x-ndjson", [
+      '{"a":1}\n',
+      '{"a":2}\n',
+    ]);
+    expect(r).toMatchObject({ status: 200, json: { lines: 2 } });
+    const over = await chunkedPost("/test/raw", viewer, "application/x-ndjson", ["q".repeat(100)]);
+    expect(over.status).toBe(413);
   });
 });

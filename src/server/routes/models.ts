@@ -4,9 +4,12 @@
  * read role; configuring, creating versions and uploading references need ml-engineer
  * (or admin).
  */
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createWriteStream } from "node:fs";
+import { mkdtemp, open, rename, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { VigilError } from "../../errors.js";
 import {
   configureModel,
@@ -46,6 +49,17 @@ function mediaType(contentType: string | undefined): string {
 }
 
 /** The upload's format: ?format=, else its content type, else its first bytes. */
+async function readHead(file: string, bytes: number): Promise<Buffer> {
+  const fh = await open(file, "r");
+  try {
+    const buf = Buffer.alloc(bytes);
+    const { bytesRead } = await fh.read(buf, 0, bytes, 0);
+    return buf.subarray(0, bytesRead);
+  } finally {
+    await fh.close();
+  }
+}
+
 export function uploadFormat(
   query: string | undefined,
   contentType: string | undefined,
@@ -203,6 +217,7 @@ export const routes = defineRoutes([
       },
     },
     rawBody: Object.keys(REFERENCE_TYPES),
+    streamBody: true,
     bodyLimitBytes: REFERENCE_UPLOAD_LIMIT_BYTES,
     responses: {
       201: objectResponse("The stored reference: rows, columns, baseline"),
@@ -211,24 +226,29 @@ export const routes = defineRoutes([
       415: { description: "Not a CSV, TSV, Parquet or JSON Lines upload" },
     },
     async handler(input, ctx) {
-      const body = input.rawBody;
-      if (!body || body.length === 0) {
-        throw new VigilError(
-          "VIGIL_EMPTY_DATASET",
-          "The upload is empty; send the reference file as the body.",
-        );
-      }
       const q = input.query as {
         format?: string;
         target?: string;
         prediction?: string;
         score?: unknown;
       };
-      const format = uploadFormat(q.format, input.contentType, body);
+      // The upload goes straight to a private temp file (up to 256 MB, never whole in
+      // memory); DuckDB then reads it in chunks like any file the CLI is given.
       const dir = await mkdtemp(join(tmpdir(), "vigil-reference-"));
       try {
+        const upload = join(dir, "upload");
+        const source = input.bodyStream ?? Readable.from(input.rawBody ?? Buffer.alloc(0));
+        await pipeline(source, createWriteStream(upload, { mode: 0o600 }));
+        const head = await readHead(upload, 256);
+        if (head.length === 0) {
+          throw new VigilError(
+            "VIGIL_EMPTY_DATASET",
+            "The upload is empty; send the reference file as the body.",
+          );
+        }
+        const format = uploadFormat(q.format, input.contentType, head);
         const file = join(dir, `reference.${format === "jsonl" ? "jsonl" : format}`);
-        await writeFile(file, body, { mode: 0o600 });
+        await rename(upload, file);
         const out = await uploadReference(
           ctx.store,
           input.params.model,
