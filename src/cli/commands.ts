@@ -538,6 +538,12 @@ export const modelCommand: CommandDef = {
       valueName: "FILE",
       description: "register: a training data file (repeatable)",
     },
+    "reference-data": {
+      type: "string",
+      valueName: "FILE",
+      description:
+        "register: the file the version's reference profile comes from when the model has a monitoring schema (default: the first --data)",
+    },
     metrics: { type: "string", valueName: "FILE", description: "register: metrics (JSON)" },
     params: { type: "string", valueName: "FILE", description: "register: params (YAML or JSON)" },
     card: {

@@ -25,7 +25,7 @@ import {
   referenceBinsOf,
   serializeDatasetProfile,
 } from "../sketch/index.js";
-import type { JsonValue, Store } from "../store/index.js";
+import type { JsonValue, Store, StoreTx } from "../store/index.js";
 import { type MonitorConfig, requireMonitorConfig } from "./config.js";
 import { PREDICTION_COLUMN, SCORE_COLUMN } from "./layout.js";
 
@@ -285,6 +285,85 @@ export async function buildReference(
   }
 }
 
+export interface FileProfile {
+  profile: DatasetProfile;
+  bytes: Uint8Array;
+  rows: number;
+}
+
+/**
+ * Profiles every column of a file with the reference reader (one streamed pass, no bins):
+ * numeric SQL types become numeric columns, everything else categorical. The registry
+ * records this profile's summary and hash per training data file. Rows come in file order
+ * and the sketches are seeded, so the same file gives the same bytes.
+ */
+export async function profileFile(
+  path: string,
+  opts: { format?: string | undefined; label?: string | undefined; threads?: number } = {},
+): Promise<FileProfile> {
+  const format = detectQueryFormat(path, opts.format);
+  const label = opts.label ?? path;
+  if (!existsSync(path)) throw new VigilError("VIGIL_FILE_NOT_FOUND", `no such file: ${label}`);
+  const read = readExpression(path, format);
+  const instance = await DuckDBInstance.create(":memory:", {
+    ...(opts.threads ? { threads: String(opts.threads) } : {}),
+    autoinstall_known_extensions: "false",
+  });
+  const conn = await instance.connect();
+  try {
+    const columns = await describe(conn, read, label);
+    const schema: Record<string, ColumnKind> = {};
+    const plans = columns.map((c) => {
+      const kind: ColumnKind = isNumericType(c.type) ? "numeric" : "categorical";
+      schema[c.name] = kind;
+      return planColumn(c.name, kind, c.name, c.type);
+    });
+    const profile = new DatasetProfile(schema);
+    const rows = await profilePass(conn, read, label, plans, [], profile);
+    return { profile, bytes: serializeDatasetProfile(profile), rows };
+  } catch (err) {
+    if (isVigilError(err)) throw err;
+    throw parseError(label, duckdbMessage(err), undefined, err);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
+/**
+ * Stores a built reference for a version inside the caller's transaction, with its audit
+ * entry: `uploadReference` and `vigil model register` share it.
+ */
+export async function storeReference(
+  tx: StoreTx,
+  target: { modelId: number; model: string; version: string; actor: string },
+  built: BuiltReference,
+  via: "reference upload" | "model register" = "reference upload",
+): Promise<{ createdVersion: boolean }> {
+  let v = await tx.getVersion(target.modelId, target.version);
+  let createdVersion = false;
+  if (!v) {
+    v = await tx.createVersion(target.modelId, {
+      version: target.version,
+      metadata: { createdBy: via },
+    });
+    createdVersion = true;
+  }
+  await tx.putReferenceProfile(v.id, { data: built.bytes, baseline: built.baseline });
+  await tx.appendAudit({
+    actor: target.actor,
+    action: "monitor.reference.upload",
+    subject: `model:${target.model}/${target.version}`,
+    details: {
+      rows: built.rows,
+      createdVersion,
+      baseline: built.baseline,
+      ...(via === "reference upload" ? {} : { via }),
+    },
+  });
+  return { createdVersion };
+}
+
 export interface UploadResult {
   model: string;
   version: string;
@@ -311,22 +390,11 @@ export async function uploadReference(
   const config = requireMonitorConfig(model);
   const built = await buildReference(path, config, opts);
   return store.transaction(async (tx) => {
-    let v = await tx.getVersion(model.id, version);
-    let createdVersion = false;
-    if (!v) {
-      v = await tx.createVersion(model.id, {
-        version,
-        metadata: { createdBy: "reference upload" },
-      });
-      createdVersion = true;
-    }
-    await tx.putReferenceProfile(v.id, { data: built.bytes, baseline: built.baseline });
-    await tx.appendAudit({
-      actor: opts.actor,
-      action: "monitor.reference.upload",
-      subject: `model:${model.name}/${version}`,
-      details: { rows: built.rows, createdVersion, baseline: built.baseline },
-    });
+    const { createdVersion } = await storeReference(
+      tx,
+      { modelId: model.id, model: model.name, version, actor: opts.actor },
+      built,
+    );
     return {
       model: model.name,
       version,

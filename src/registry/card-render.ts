@@ -8,6 +8,7 @@ import { escapeMarkdownCell, markdownTable } from "../report/markdown.js";
 import { formatNumber } from "../report/text.js";
 import type { JsonValue } from "../store/index.js";
 import type { ModelCardDoc } from "./card.js";
+import { fileName, profileLine } from "./lineage-view.js";
 
 type Section =
   | { title: string; kind: "text"; paragraphs: string[] }
@@ -150,6 +151,9 @@ function sections(doc: ModelCardDoc): { title: string; sections: Section[] } {
     if (l.git.remote) lineage.push(["Git remote", l.git.remote]);
     lineage.push(["Work tree", l.git.dirty ? "had uncommitted changes" : "clean"]);
   } else lineage.push(["Git", "unknown (not registered from a git work tree)"]);
+  for (const d of l.data) {
+    if (d.profile) lineage.push([`Data profile ${fileName(d.uri)}`, profileLine(d.profile)]);
+  }
   if (l.environment) {
     lineage.push(["Environment lock hash", l.environment.lockHash ?? "- (no lock files)"]);
     for (const f of l.environment.lockFiles) {

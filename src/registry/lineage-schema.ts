@@ -16,6 +16,50 @@ const sha256 = { type: "string", pattern: "^[0-9a-f]{64}$" };
 const text = (max = 4096) => ({ type: "string", maxLength: max });
 const nullableText = (max = 4096) => ({ type: ["string", "null"], maxLength: max });
 const count = { type: "integer", minimum: 0 };
+const nullableNumber = { type: ["number", "null"] };
+
+/** A data file's profile summary (data-profile.ts). */
+const PROFILE_SCHEMA = {
+  type: "object",
+  required: ["sha256", "rows", "columns"],
+  additionalProperties: false,
+  properties: {
+    sha256,
+    rows: count,
+    columns: {
+      type: "array",
+      maxItems: 100_000,
+      items: {
+        type: "object",
+        required: ["name", "kind", "count", "missing"],
+        additionalProperties: false,
+        properties: {
+          name: text(),
+          kind: { type: "string", enum: ["numeric", "categorical"] },
+          count,
+          missing: count,
+          mean: nullableNumber,
+          std: nullableNumber,
+          min: nullableNumber,
+          max: nullableNumber,
+          p50: nullableNumber,
+          distinct: count,
+          topExact: { type: "boolean" },
+          top: {
+            type: "array",
+            maxItems: 100,
+            items: {
+              type: "object",
+              required: ["value", "share"],
+              additionalProperties: false,
+              properties: { value: text(), share: { type: "number", minimum: 0, maximum: 1 } },
+            },
+          },
+        },
+      },
+    },
+  },
+} as const;
 
 export const LINEAGE_SCHEMA = {
   type: "object",
@@ -62,6 +106,7 @@ export const LINEAGE_SCHEMA = {
               properties: { name: text(), kind: text(100), type: text(200) },
             },
           },
+          profile: PROFILE_SCHEMA,
         },
       },
     },

@@ -14,6 +14,14 @@ export interface DataFileView {
   size: number | null;
   rows: number | null;
   columns: string[];
+  /** The profile summary recorded at registration (data-profile.ts), null when none. */
+  profile: DataProfileView | null;
+}
+
+export interface DataProfileView {
+  sha256: string;
+  rows: number | null;
+  columns: (Obj & { name: string; kind: string; missing: number })[];
 }
 
 export interface LockFileView {
@@ -87,7 +95,24 @@ function data(v: unknown): DataFileView[] {
     columns: Array.isArray(d.schema)
       ? d.schema.map((c) => (isObj(c) ? (str(c.name) ?? "") : String(c)))
       : [],
+    profile: profile(d.profile),
   }));
+}
+
+function profile(v: unknown): DataProfileView | null {
+  if (!isObj(v)) return null;
+  const sha256 = str(v.sha256);
+  if (sha256 === null) return null;
+  return {
+    sha256,
+    rows: num(v.rows),
+    columns: (Array.isArray(v.columns) ? v.columns : []).filter(isObj).map((c) => ({
+      ...c,
+      name: str(c.name) ?? "",
+      kind: str(c.kind) ?? "",
+      missing: num(c.missing) ?? 0,
+    })),
+  };
 }
 
 function environment(v: unknown): EnvironmentView | null {
@@ -120,4 +145,24 @@ export function readLineage(metadata: JsonValue): LineageView {
     card: isObj(l.card) ? l.card : null,
     tags,
   };
+}
+
+/** The last path segment of a data file's URI, for one-line listings. */
+export function fileName(uri: string): string {
+  const last = uri.slice(uri.lastIndexOf("/") + 1) || uri;
+  try {
+    return decodeURIComponent(last);
+  } catch {
+    return last;
+  }
+}
+
+/**
+ * One line about a recorded profile, for trace, `model show` and the card:
+ * "5 columns (3 numeric, 2 categorical; 1 with missing values), profile sha256 1a2b3c4d5e6f".
+ */
+export function profileLine(p: { sha256: string; columns: { kind: string; missing: number }[] }) {
+  const numeric = p.columns.filter((c) => c.kind === "numeric").length;
+  const withMissing = p.columns.filter((c) => c.missing > 0).length;
+  return `${p.columns.length} columns (${numeric} numeric, ${p.columns.length - numeric} categorical; ${withMissing} with missing values), profile sha256 ${p.sha256.slice(0, 12)}`;
 }

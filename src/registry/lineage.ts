@@ -15,6 +15,7 @@ import { parse as parseYaml } from "yaml";
 import { openDataset } from "../data/index.js";
 import { VigilError } from "../errors.js";
 import type { JsonValue } from "../store/index.js";
+import { type DataProfileSummary, profileDataFile } from "./data-profile.js";
 import { schemaProblems } from "./schema-problems.js";
 
 const run = promisify(execFile);
@@ -40,6 +41,8 @@ export interface DataLineage {
   size: number;
   rows: number;
   schema: { name: string; kind: string; type: string }[];
+  /** Summary of the file's profile (data-profile.ts); absent in records of older clients. */
+  profile?: DataProfileSummary;
 }
 
 export interface EnvironmentLineage {
@@ -134,6 +137,7 @@ export async function dataLineage(path: string): Promise<DataLineage> {
       size: statSync(abs).size,
       rows: dataset.rowCount,
       schema: dataset.columns.map((c) => ({ name: c.name, kind: c.kind, type: c.sourceType })),
+      profile: await profileDataFile(abs, { label: path }),
     };
   } finally {
     await dataset.close();

@@ -91,6 +91,11 @@ export interface RegisterInput {
   task?: ModelTask;
   lineage: JsonValue;
   tags?: Record<string, string>;
+  /**
+   * Runs inside the registration's transaction once the version exists (embedded store
+   * only): register stores the version's reference profile here, so both commit together.
+   */
+  within?: (tx: Repo, version: { model: ModelRecord; number: number }) => Promise<void>;
 }
 
 export interface ActionInput {
@@ -392,6 +397,7 @@ export class Registry {
         subject: `model:${model.name}/${number}`,
         details: { version: number, artifact, tags },
       });
+      if (input.within) await input.within(tx, { model, number });
       return {
         model: model.name,
         version: number,

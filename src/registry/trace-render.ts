@@ -1,6 +1,7 @@
 /** The text form of a prediction trace: one section per link of the chain, in order. */
 import { sanitizeText, textTable } from "../report/text.js";
 import type { JsonValue } from "../store/index.js";
+import { fileName, profileLine } from "./lineage-view.js";
 import type { PredictionTrace } from "./trace.js";
 
 const iso = (ms: number | null | undefined): string =>
@@ -85,6 +86,9 @@ export function renderTraceText(t: PredictionTrace): string {
         ),
       ),
     );
+    for (const d of t.data) {
+      if (d.profile) out.push(`  ${s(fileName(d.uri))}: ${s(profileLine(d.profile))}`);
+    }
   }
   if (t.gates.length) {
     out.push("", "Gate results (evidence)");

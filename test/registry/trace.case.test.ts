@@ -184,6 +184,10 @@ function checkTrace(t: PredictionTrace, ts: number, deployedAt: number): void {
       size: files["train.csv"]!.length,
       rows: 5,
       columns: ["age", "plan", "churned"],
+      profile: expect.objectContaining({
+        sha256: expect.stringMatching(/^[0-9a-f]{64}$/),
+        rows: 5,
+      }),
     },
   ]);
   expect(t.git).toEqual({
@@ -278,6 +282,7 @@ for (const backend of backends) {
           `git         ${COMMIT} on main`,
           `lock hash ${t.environment!.lockHash}`,
           sha("train.csv"),
+          "train.csv: 3 columns (2 numeric, 1 categorical; 0 with missing values), profile sha256 ",
           `for staging: PASS (sha256 ${sha("gate.json")}`,
           "approved for production by bob (approver): looks good",
           "production rev 1: champion 100%",

@@ -8,7 +8,9 @@
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { VigilError } from "../../errors.js";
+import { isVigilError, VigilError } from "../../errors.js";
+import { monitorConfig } from "../../monitor/config.js";
+import { type BuiltReference, buildReference, storeReference } from "../../monitor/reference.js";
 import {
   captureLineage,
   type RegisteredVersion,
@@ -17,11 +19,14 @@ import {
   STAGES,
   type Stage,
 } from "../../registry/index.js";
+import { fileName, profileLine, readLineage } from "../../registry/lineage-view.js";
+import type { Store } from "../../store/index.js";
 import type { CommandContext, CommandHandler } from "../definition.js";
 import { type RegistryApi, RemoteRegistry } from "../remote-registry.js";
-import { ServerClient, serverTarget } from "../server-client.js";
+import { ServerClient, type ServerTarget, serverTarget } from "../server-client.js";
 import { embeddedActor, openDb } from "./embedded-store.js";
 import { listOpt, stringOpt } from "./evaluate.js";
+import { uploadReferenceToServer } from "./reference.js";
 
 export const MODEL_SUBCOMMANDS = [
   "register",
@@ -127,15 +132,50 @@ export const modelHandler: CommandHandler = {
             projectDir: ctx.io.cwd,
           });
           const task = stringOpt(ctx.options, "task");
+          const dataArgs = listOpt(ctx.options, "data");
+          const refArg = stringOpt(ctx.options, "reference-data") ?? dataArgs[0];
+          const ref = store
+            ? await prepareReference(store, name!, refArg, ctx)
+            : { built: undefined, outcome: undefined };
+          const who = actor();
+          const built = ref.built;
           const v = await reg.register({
             name: name!,
-            actor: actor(),
+            actor: who,
             lineage: lineage as unknown as Parameters<Registry["register"]>[0]["lineage"],
             tags: tags(ctx),
             ...(task ? { task: task as "binary" } : {}),
+            ...(built
+              ? {
+                  within: async (tx, { model, number }) => {
+                    await storeReference(
+                      tx,
+                      { modelId: model.id, model: model.name, version: String(number), actor: who },
+                      built,
+                      "model register",
+                    );
+                  },
+                }
+              : {}),
           });
-          result = v;
-          text = `registered ${v.model} v${v.version} (artifact sha256 ${lineage.artifact.sha256})`;
+          const outcome =
+            ref.outcome ??
+            (target && refArg
+              ? await referenceOnServer(target, v.model, String(v.version), refArg, ctx)
+              : undefined);
+          result = outcome ? { ...v, reference: outcome } : v;
+          const lines = [
+            `registered ${v.model} v${v.version} (artifact sha256 ${lineage.artifact.sha256})`,
+          ];
+          for (const d of lineage.data) {
+            if (d.profile) lines.push(`  ${fileName(d.uri)}: ${profileLine(d.profile)}`);
+          }
+          if (outcome?.stored) {
+            lines.push(`reference profile stored from ${outcome.file} (${outcome.rows} rows)`);
+          } else if (outcome?.warning) {
+            ctx.io.stderr.write(`warning: ${outcome.warning}\n`);
+          }
+          text = lines.join("\n");
           break;
         }
         case "promote":
@@ -237,6 +277,11 @@ export const modelHandler: CommandHandler = {
                   }${e.reason ? `: ${e.reason}` : ""}`,
               ),
             ].join("\n");
+            for (const d of readLineage(v.metadata).data) {
+              const rows = d.rows === null ? "" : `, ${d.rows} rows`;
+              const prof = d.profile ? `; ${profileLine(d.profile)}` : "";
+              text += `\n  data ${fileName(d.uri)}: sha256 ${d.sha256.slice(0, 12)}${rows}${prof}`;
+            }
           } else {
             const vs = await reg.versions(name!);
             result = vs;
@@ -252,6 +297,99 @@ export const modelHandler: CommandHandler = {
     }
   },
 };
+
+/** What register did about the version's reference profile (in the JSON result). */
+export interface ReferenceOutcome {
+  stored: boolean;
+  file: string;
+  rows?: number;
+  /** Why it was not stored, when the user would expect it to be. */
+  warning?: string;
+  /** Why it was not attempted (no monitoring schema), when nobody asked for it. */
+  note?: string;
+}
+
+/**
+ * Builds the reference profile before the registration's transaction (the slow part, and the
+ * part that can fail on a file lacking a feature), so the version and its reference commit
+ * together or the version is registered alone with a warning: never half-written.
+ */
+async function prepareReference(
+  store: Store,
+  name: string,
+  refArg: string | undefined,
+  ctx: CommandContext,
+): Promise<{ built: BuiltReference | undefined; outcome: ReferenceOutcome | undefined }> {
+  if (!refArg) return { built: undefined, outcome: undefined };
+  const explicit = stringOpt(ctx.options, "reference-data") !== undefined;
+  const model = await store.getModel(name);
+  const skipped = (why: string) => ({
+    built: undefined,
+    outcome: explicit
+      ? { stored: false, file: refArg, warning: `reference profile not stored: ${why}` }
+      : { stored: false, file: refArg, note: why },
+  });
+  if (!model) return skipped(`model "${name}" has no monitoring schema yet`);
+  let config: ReturnType<typeof monitorConfig>;
+  try {
+    config = monitorConfig(model);
+  } catch (err) {
+    if (!isVigilError(err)) throw err;
+    return skipped(err.message);
+  }
+  if (!config) return skipped(`model "${name}" has no monitoring schema yet`);
+  try {
+    const built = await buildReference(resolve(ctx.io.cwd, refArg), config, { label: refArg });
+    return { built, outcome: { stored: true, file: refArg, rows: built.rows } };
+  } catch (err) {
+    if (!isVigilError(err)) throw err;
+    return {
+      built: undefined,
+      outcome: {
+        stored: false,
+        file: refArg,
+        warning: `reference profile not stored (${err.code}): ${err.message}`,
+      },
+    };
+  }
+}
+
+/** With --server the file goes to the version's reference endpoint once it is registered. */
+async function referenceOnServer(
+  target: ServerTarget,
+  model: string,
+  version: string,
+  refArg: string,
+  ctx: CommandContext,
+): Promise<ReferenceOutcome> {
+  const explicit = stringOpt(ctx.options, "reference-data") !== undefined;
+  try {
+    // Readable by every role, so a registrant who may not upload references is not warned
+    // about a model that has no monitoring schema anyway.
+    const view = await new ServerClient(target).request<{ schema?: unknown }>(
+      "GET",
+      `api/v1/models/${encodeURIComponent(model)}`,
+    );
+    if (!view?.schema) {
+      const why = `model "${model}" has no monitoring schema yet`;
+      return explicit
+        ? { stored: false, file: refArg, warning: `reference profile not stored: ${why}` }
+        : { stored: false, file: refArg, note: why };
+    }
+    const r = await uploadReferenceToServer(target, model, version, resolve(ctx.io.cwd, refArg));
+    return { stored: true, file: refArg, rows: r.rows };
+  } catch (err) {
+    if (!isVigilError(err)) throw err;
+    if (err.code === "VIGIL_INVALID_MONITOR_CONFIG" && !explicit) {
+      return { stored: false, file: refArg, note: err.message };
+    }
+    return {
+      stored: false,
+      file: refArg,
+      warning: `reference profile not stored (${err.code}): ${err.message}`,
+    };
+  }
+}
 
 function readPolicy(path: string): string {
   try {

@@ -33,12 +33,13 @@ function formatOf(path: string, given: string | undefined): string | undefined {
   return undefined;
 }
 
-async function uploadToServer(
+/** Sends a reference file to a server (also used by `vigil model register --server`). */
+export async function uploadReferenceToServer(
   target: ServerTarget,
   model: string,
   version: string,
   path: string,
-  query: Record<string, string | string[] | undefined>,
+  query: Record<string, string | string[] | undefined> = { format: formatOf(path, undefined) },
 ): Promise<UploadResult> {
   const url = new URL(
     `api/v1/models/${encodeURIComponent(model)}/versions/${encodeURIComponent(version)}/reference`,
@@ -133,7 +134,7 @@ export const referenceHandler: CommandHandler = {
           "a gzipped reference needs --input-format csv, tsv or jsonl with --server",
         );
       }
-      result = await uploadToServer(target, model, version, path, {
+      result = await uploadReferenceToServer(target, model, version, path, {
         format: fmt,
         target: options.target,
         prediction: options.prediction,
