@@ -7,7 +7,7 @@ import { asEngine, Engine } from "./engine.js";
 import { resolveFormat } from "./format.js";
 import { inferKind, NUMERIC_STRING_SHARE, type TypeClass, typeClass } from "./kinds.js";
 import { loadSource, type Source } from "./load.js";
-import { sortFloat64Async } from "./sort.js";
+import { sortColumnAsync, startSortWorkers } from "./sort.js";
 import { quoteIdent, stringMissing } from "./sql.js";
 import {
   type CategoryCounts,
@@ -21,8 +21,12 @@ import {
   type TypeErrorSample,
 } from "./types.js";
 
-/** Rows looked at to decide whether counting a numeric column's distinct values exactly is cheap. */
-const DISTINCT_SAMPLE_ROWS = 65_536;
+/**
+ * Rows looked at to decide whether counting a numeric column's distinct values exactly is
+ * cheap (and to measure text columns). Hash-counting distinct values of every column over
+ * 65,536 rows cost about 150 ms CPU per 1M-row file; 8,192 rows answer the same questions.
+ */
+const DISTINCT_SAMPLE_ROWS = 8_192;
 /** Up to this many distinct values in the sample, the exact count is cheap (a small hash table). */
 const DISTINCT_EXACT_MAX = 1_000;
 const TYPE_ERROR_SAMPLES = 20;
@@ -31,19 +35,42 @@ const TYPE_ERROR_SAMPLES = 20;
  * their numeric strings counted per distinct value rather than per row.
  */
 const GROUPED_CAST_MAX_DISTINCT = 100_000;
+/**
+ * Numeric columns are read several per scan (one query, one pass over the file, chunks
+ * copied straight into typed arrays) up to this many bytes of values per scan: each query
+ * has a fixed cost, while the memory held grows with the columns read ahead.
+ */
+const SCAN_GROUP_BYTES = 64 * 2 ** 20;
+const SCAN_GROUP_MAX_COLUMNS = 32;
+/**
+ * A text column is profiled from its distinct values (one GROUP BY, cheap on dictionary-encoded
+ * data) rather than row by row. Up to this many distinct values, the grouped counts are kept:
+ * they answer categoryCounts() without another scan.
+ */
+const KEEP_GROUPS_MAX = 10_000;
 
 interface ColumnPlan {
   info: ColumnInfo;
   cls: TypeClass;
   /** The column as SQL; text for types without a numeric reading. */
   expr: string;
+  /** A floating-point column holding NaN (counted as missing). */
+  nan: boolean;
+  /** Text columns with few distinct values: their counts, kept from the profile. */
+  groups?: { counts: CategoryCounts; numericStrings: number };
 }
+
+/** A numeric column's finite and infinite values, unsorted, as read from the file. */
+type RawColumn = Promise<Float64Array>;
 
 export async function openDataset(path: string, opts: OpenOptions = {}): Promise<Dataset> {
   const ff = resolveFormat(path, opts.format);
   const absolute = resolve(path);
-  await checkReadable(path, absolute);
+  const size = await checkReadable(path, absolute);
   validateKinds(opts.kinds);
+  // A file this large has columns long enough to be sorted on worker threads: they start
+  // (30-50 ms each, WebAssembly compiled) while the file is parsed and profiled.
+  if (size >= SORT_WORKERS_FROM_BYTES) startSortWorkers();
   const engine = opts.db ? asEngine(opts.db) : await Engine.create({ threads: opts.threads });
   const ownsEngine = !opts.db;
   let conn: DuckDBConnection | undefined;
@@ -63,7 +90,11 @@ export async function openDataset(path: string, opts: OpenOptions = {}): Promise
   }
 }
 
-async function checkReadable(path: string, absolute: string): Promise<void> {
+/** Files from this size on start the sort workers at once (see openDataset). */
+const SORT_WORKERS_FROM_BYTES = 8 * 2 ** 20;
+
+/** The file's size; VIGIL_FILE_* errors when it cannot be read or is empty. */
+async function checkReadable(path: string, absolute: string): Promise<number> {
   let st: Awaited<ReturnType<typeof stat>>;
   try {
     st = await stat(absolute);
@@ -93,6 +124,7 @@ async function checkReadable(path: string, absolute: string): Promise<void> {
   if (st.size === 0) {
     throw new VigilError("VIGIL_EMPTY_DATASET", `${path} is empty (0 bytes)`);
   }
+  return st.size;
 }
 
 function validateKinds(kinds: Record<string, ColumnKind> | undefined): void {
@@ -115,6 +147,12 @@ class FileDataset implements Dataset {
   private readonly plans = new Map<string, ColumnPlan>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
+  /** Columns announced by willRead() and not yet scanned, in the order they will be asked for. */
+  private upcoming: string[] = [];
+  /** Columns scanned (or being scanned) and not yet handed out. */
+  private readonly scanned = new Map<string, RawColumn>();
+  /** Memory of released columns, for the next scans (see release()). */
+  private readonly spare: ArrayBuffer[] = [];
 
   private constructor(
     readonly path: string,
@@ -151,6 +189,7 @@ class FileDataset implements Dataset {
       return {
         cls,
         expr,
+        nan: false,
         info: {
           name,
           kind: "numeric",
@@ -232,58 +271,170 @@ class FileDataset implements Dataset {
     return run;
   }
 
+  /**
+   * Announces the numeric columns numericColumn() will be asked for, in order, so that they
+   * can be read several per scan. Text columns read as numbers keep their own query (their
+   * type errors need row numbers); unknown names are ignored here and fail when asked for.
+   */
+  willRead(names: string[]): void {
+    const seen = new Set<string>();
+    this.upcoming = names.filter((name) => {
+      const p = this.plans.get(name);
+      if (!p || p.cls === "string" || seen.has(name) || this.scanned.has(name)) return false;
+      seen.add(name);
+      return true;
+    });
+  }
+
   async numericColumn(name: string): Promise<NumericColumn> {
     const p = this.plan(name);
-    // The connection is needed only for the fetch: the sort runs while it serves the next query.
-    const fetched = await this.serial(async () => {
-      const rel = this.source.relation;
-      let valueSql: string;
-      let typeErrors: NumericColumn["typeErrors"] = { count: 0, samples: [] };
-      if (p.cls === "string") {
-        const parsed =
-          p.info.kind === "datetime"
-            ? `CAST(epoch_ms(TRY_CAST(${p.expr} AS TIMESTAMP)) AS DOUBLE)`
-            : `TRY_CAST(${p.expr} AS DOUBLE)`;
-        const present = `NOT ${stringMissing(p.expr)}`;
-        valueSql = `SELECT v FROM (SELECT ${parsed} AS v FROM ${rel} WHERE ${present}) WHERE v IS NOT NULL AND NOT isnan(v)`;
-        typeErrors = await this.typeErrors(
-          `SELECT ${this.source.rowExpr} AS r, ${p.expr} AS s FROM ${rel} WHERE ${present} AND ${parsed} IS NULL`,
-        );
-      } else {
-        const v =
-          p.cls === "temporal"
-            ? `CAST(epoch_ms(${p.expr}) AS DOUBLE)`
-            : `CAST(${p.expr} AS DOUBLE)`;
-        valueSql = `SELECT v FROM (SELECT ${v} AS v FROM ${rel}) WHERE v IS NOT NULL AND NOT isnan(v)`;
-      }
-      return { raw: await readDoubles(await this.conn.run(valueSql)), typeErrors };
-    });
-    const { typeErrors } = fetched;
-    // Fetched unsorted and sorted here, on a worker thread for long columns: scanning one
-    // column and radix-sorting it costs less CPU than DuckDB's ORDER BY.
-    const sorted = await sortFloat64Async(fetched.raw);
-    // Sorting puts -Inf first and +Inf last: count them off both ends.
-    let lo = 0;
-    while (lo < sorted.length && sorted[lo] === Number.NEGATIVE_INFINITY) lo++;
-    let hi = sorted.length;
-    while (hi > lo && sorted[hi - 1] === Number.POSITIVE_INFINITY) hi--;
-    const values = lo === 0 && hi === sorted.length ? sorted : sorted.subarray(lo, hi);
-    const negInf = lo;
-    const posInf = sorted.length - hi;
-    let distinct = values.length > 0 ? 1 : 0;
-    for (let i = 1; i < values.length; i++) if (values[i] !== values[i - 1]) distinct++;
+    let raw: Float64Array;
+    let typeErrors: NumericColumn["typeErrors"] = { count: 0, samples: [] };
+    if (p.cls === "string") {
+      const fetched = await this.serial(() => this.readTextAsNumbers(p));
+      raw = fetched.raw;
+      typeErrors = fetched.typeErrors;
+    } else {
+      raw = await this.takeScanned(p);
+    }
+    // Fetched unsorted and sorted here, on a worker thread for long columns: scanning a
+    // column and radix-sorting it costs less CPU than DuckDB's ORDER BY. The connection is
+    // free meanwhile, so the next scan runs while this column sorts.
+    const { sorted, finite, negInf, posInf, distinct } = await sortColumnAsync(raw);
     if (p.cls !== "string") {
       p.info.distinct = distinct + (negInf > 0 ? 1 : 0) + (posInf > 0 ? 1 : 0);
       p.info.distinctExact = true;
     }
     return {
-      values,
+      values: finite,
       missing: this.rowCount - sorted.length - typeErrors.count,
       posInf,
       negInf,
       typeErrors,
       distinct,
     };
+  }
+
+  release(column: NumericColumn): void {
+    const buffer = column.values.buffer;
+    // Detached (still with a sort worker) or shared memory is not ours to reuse.
+    if (!(buffer instanceof ArrayBuffer) || buffer.byteLength === 0) return;
+    if (this.spare.includes(buffer)) return;
+    // Two at least (a 10M-row column alone is 80 MB: one is sorting while the next is read).
+    let kept = buffer.byteLength;
+    for (const b of this.spare) kept += b.byteLength;
+    if (this.spare.length < 2 || kept <= SCAN_GROUP_BYTES) this.spare.push(buffer);
+  }
+
+  /** A Float64Array of `length` values over released memory when some is large enough. */
+  private newColumn(length: number): Float64Array {
+    let best = -1;
+    for (let i = 0; i < this.spare.length; i++) {
+      const size = (this.spare[i] as ArrayBuffer).byteLength;
+      if (size >= length * 8 && (best < 0 || size < (this.spare[best] as ArrayBuffer).byteLength))
+        best = i;
+    }
+    if (best < 0) return new Float64Array(length);
+    const [buffer] = this.spare.splice(best, 1);
+    return new Float64Array(buffer as ArrayBuffer, 0, length);
+  }
+
+  /**
+   * The raw values of a non-text column: from a scan already made or under way, else from a
+   * scan of this column and the next announced ones. When the last column read ahead is
+   * taken, the next group's scan starts, so it overlaps the sorting and testing of this one.
+   */
+  private takeScanned(p: ColumnPlan): RawColumn {
+    const name = p.info.name;
+    let raw = this.scanned.get(name);
+    if (raw === undefined) {
+      const at = this.upcoming.indexOf(name);
+      if (at >= 0) this.upcoming.splice(at, 1);
+      this.scanGroup([p, ...this.nextGroup(1)]);
+      raw = this.scanned.get(name) as RawColumn;
+    }
+    this.scanned.delete(name);
+    if (this.scanned.size === 0 && this.upcoming.length > 0) this.scanGroup(this.nextGroup(0));
+    return raw;
+  }
+
+  /** The next announced columns to scan together, `taken` places of the group already used. */
+  private nextGroup(taken: number): ColumnPlan[] {
+    const perScan = Math.max(
+      1,
+      Math.min(SCAN_GROUP_MAX_COLUMNS, Math.floor(SCAN_GROUP_BYTES / (8 * this.rowCount))),
+    );
+    // Equal groups: 17 columns at 8 per scan read as 6, 6 and 5, not 8, 8 and 1.
+    const total = this.upcoming.length + taken;
+    const size = Math.ceil(total / Math.ceil(total / perScan)) - taken;
+    return this.upcoming.splice(0, Math.max(0, size)).map((n) => this.plan(n));
+  }
+
+  /** Starts one scan for `group`; each column's promise is in `scanned` until taken. */
+  private scanGroup(group: ColumnPlan[]): void {
+    if (group.length === 0) return;
+    const all = this.serial(() => this.scanNumbers(group));
+    group.forEach((p, j) => {
+      const one = all.then((columns) => columns[j] as Float64Array);
+      // Rejections reach whoever takes the column; nobody may, if the run stops early.
+      one.catch(() => {});
+      this.scanned.set(p.info.name, one);
+    });
+  }
+
+  /**
+   * One query over the file for the columns of `group`, as DOUBLE, copied chunk by chunk
+   * from DuckDB's vectors (no JS value per row) into one Float64Array per column, without
+   * missing values and NaN. Each array is sized from the profile's count of present values.
+   */
+  private async scanNumbers(group: ColumnPlan[]): Promise<Float64Array[]> {
+    const exprs = group.map((p) =>
+      p.cls === "temporal" ? `CAST(epoch_ms(${p.expr}) AS DOUBLE)` : `CAST(${p.expr} AS DOUBLE)`,
+    );
+    const outs = group.map((p) => this.newColumn(this.rowCount - p.info.missing));
+    const filled = group.map(() => 0);
+    const result = await this.conn.stream(
+      `SELECT ${exprs.join(", ")} FROM ${this.source.relation}`,
+    );
+    for (;;) {
+      const chunk = await result.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      for (let j = 0; j < group.length; j++) {
+        filled[j] = appendPresent(
+          chunk.getColumnVector(j),
+          chunk.rowCount,
+          outs[j] as Float64Array,
+          filled[j] as number,
+          (group[j] as ColumnPlan).nan,
+        );
+      }
+    }
+    group.forEach((p, j) => {
+      if (filled[j] !== outs[j]?.length) {
+        throw new VigilError(
+          "VIGIL_INTERNAL",
+          `reading ${this.path}: column ${JSON.stringify(p.info.name)} gave ${filled[j]} values, the profile counted ${outs[j]?.length}`,
+        );
+      }
+    });
+    return outs;
+  }
+
+  /** A text column's numbers (TRY_CAST), and the values that are not numbers, by row. */
+  private async readTextAsNumbers(
+    p: ColumnPlan,
+  ): Promise<{ raw: Float64Array; typeErrors: NumericColumn["typeErrors"] }> {
+    const rel = this.source.relation;
+    const parsed =
+      p.info.kind === "datetime"
+        ? `CAST(epoch_ms(TRY_CAST(${p.expr} AS TIMESTAMP)) AS DOUBLE)`
+        : `TRY_CAST(${p.expr} AS DOUBLE)`;
+    const present = `NOT ${stringMissing(p.expr)}`;
+    const valueSql = `SELECT v FROM (SELECT ${parsed} AS v FROM ${rel} WHERE ${present}) WHERE v IS NOT NULL AND NOT isnan(v)`;
+    const typeErrors = await this.typeErrors(
+      `SELECT ${this.source.rowExpr} AS r, ${p.expr} AS s FROM ${rel} WHERE ${present} AND ${parsed} IS NULL`,
+    );
+    return { raw: await readDoubles(await this.conn.run(valueSql)), typeErrors };
   }
 
   private async typeErrors(select: string): Promise<NumericColumn["typeErrors"]> {
@@ -297,24 +448,34 @@ class FileDataset implements Dataset {
 
   async categoryCounts(name: string): Promise<CategoryCounts> {
     const p = this.plan(name);
+    const kept = p.groups?.counts;
+    if (kept) {
+      return this.serial(async () => ({
+        categories: [...kept.categories],
+        counts: kept.counts.slice(),
+        missing: kept.missing,
+      }));
+    }
     return this.serial(async () => {
+      // Grouped on the stored values first, then keyed: a string is made per distinct value,
+      // not per row. The outer GROUP BY merges values that print alike (-0 and 0).
       let key: string;
       let keep: string;
       if (p.cls === "float") {
-        const v = `CAST(${p.expr} AS DOUBLE)`;
+        const v = "CAST(v AS DOUBLE)";
         // Whole numbers read as DOUBLE (JSON's 1.0, Parquet floats) print as the integers a
         // CSV reader would have produced, so one column reads the same in every format.
         key = `CASE WHEN ${v} = trunc(${v}) AND abs(${v}) < 1e15 THEN CAST(CAST(${v} AS BIGINT) AS VARCHAR) ELSE CAST(${v} AS VARCHAR) END`;
-        keep = `${v} IS NOT NULL AND NOT isnan(${v})`;
+        keep = `${p.expr} IS NOT NULL AND NOT isnan(CAST(${p.expr} AS DOUBLE))`;
       } else if (p.cls === "string") {
-        key = p.expr;
+        key = "v";
         keep = `NOT ${stringMissing(p.expr)}`;
       } else {
-        key = `CAST(${p.expr} AS VARCHAR)`;
+        key = "CAST(v AS VARCHAR)";
         keep = `${p.expr} IS NOT NULL`;
       }
       const result = await this.conn.run(
-        `SELECT k, count(*) AS c FROM (SELECT ${key} AS k FROM ${this.source.relation} WHERE ${keep}) GROUP BY k ORDER BY c DESC, k`,
+        `SELECT k, sum(c) AS c FROM (SELECT ${key} AS k, c FROM (SELECT ${p.expr} AS v, count(*) AS c FROM ${this.source.relation} WHERE ${keep} GROUP BY 1)) GROUP BY k ORDER BY c DESC, k`,
       );
       const categories: string[] = new Array(result.rowCount);
       const counts = new Float64Array(result.rowCount);
@@ -347,6 +508,69 @@ class FileDataset implements Dataset {
       if (this.ownsEngine) await this.engine.close();
     }
   }
+}
+
+/**
+ * Appends the present (valid, not NaN) values of the first `rows` items of a DOUBLE vector to
+ * `out` at `at`; returns the new fill level. The vector's backing Float64Array and validity
+ * words are public fields of @duckdb/node-api's DuckDBDoubleVector (not in its typings), read
+ * directly so that no JS value is made per row; any other shape goes item by item.
+ */
+function appendPresent(
+  vector: { getItem(i: number): unknown },
+  rows: number,
+  out: Float64Array,
+  at: number,
+  nan: boolean,
+): number {
+  const { items, validity } = vector as unknown as {
+    items?: unknown;
+    validity?: { data?: unknown };
+  };
+  const mask = validity?.data ?? null;
+  let k = at;
+  if (
+    !(items instanceof Float64Array) ||
+    items.length !== rows ||
+    !(mask === null || mask instanceof BigUint64Array)
+  ) {
+    for (let i = 0; i < rows; i++) {
+      const v = vector.getItem(i);
+      if (v === null || v === undefined) continue;
+      const x = num(v);
+      if (!Number.isNaN(x)) out[k++] = x;
+    }
+    return k;
+  }
+  if (mask === null) {
+    if (!nan) {
+      if (k + rows <= out.length) out.set(items, k);
+      return k + rows;
+    }
+    for (let i = 0; i < rows; i++) {
+      const x = items[i] as number;
+      if (!Number.isNaN(x)) out[k++] = x;
+    }
+    return k;
+  }
+  // Bit i of the little-endian 64-bit validity words is row i: read them as 32-bit halves.
+  const bits = new Uint32Array(mask.buffer, mask.byteOffset, mask.length * 2);
+  if (nan) {
+    for (let i = 0; i < rows; i++) {
+      if ((((bits[i >>> 5] as number) >>> (i & 31)) & 1) === 0) continue;
+      const x = items[i] as number;
+      if (!Number.isNaN(x)) out[k++] = x;
+    }
+    return k;
+  }
+  // Without a branch on the validity bit (missing values are scattered at random, so the
+  // branch is mispredicted often): every value is written, and the slot advances only past
+  // valid ones. A write past the end of `out` (trailing missing values) is dropped.
+  for (let i = 0; i < rows; i++) {
+    out[k] = items[i] as number;
+    k += ((bits[i >>> 5] as number) >>> (i & 31)) & 1;
+  }
+  return k;
 }
 
 /**
@@ -390,17 +614,11 @@ async function profile(
   for (const p of plans) {
     const e = p.expr;
     const first = select.length;
-    if (p.cls === "string") {
-      const present = `NOT ${stringMissing(e)}`;
-      select.push(
-        `count_if(${stringMissing(e)})`,
-        `count(DISTINCT ${e}) FILTER (WHERE ${present})`,
-      );
-    } else if (p.cls === "float") {
+    if (p.cls === "float") {
       select.push(`count(${e})`, `count_if(isnan(CAST(${e} AS DOUBLE)))`);
     } else if (p.cls === "boolean") {
       select.push(`count(${e})`, `count(DISTINCT ${e})`);
-    } else {
+    } else if (p.cls !== "string") {
       select.push(`count(${e})`);
     }
     slots.push(Array.from({ length: select.length - first }, (_, i) => first + i));
@@ -411,18 +629,18 @@ async function profile(
   if (!row) throw new Error("profile query returned no row");
   const rows = num(row[0]);
   const at = (i: number, j: number) => row[slots[i]?.[j] ?? -1];
-  plans.forEach((p, i) => {
+  for (const [i, p] of plans.entries()) {
     p.info.rows = rows;
     if (p.cls === "string") {
-      p.info.missing = num(at(i, 0));
-      p.info.distinct = num(at(i, 1));
+      await profileText(conn, source, p, rows);
     } else if (p.cls === "float") {
       p.info.missing = rows - num(at(i, 0)) + num(at(i, 1));
+      p.nan = num(at(i, 1)) > 0;
     } else {
       p.info.missing = rows - num(at(i, 0));
       if (p.cls === "boolean") p.info.distinct = num(at(i, 1));
     }
-  });
+  }
   const text = rows > 0 ? await sampledPass(conn, source, plans, rows) : new Map();
   plans.forEach((p, i) => {
     p.info.kind = inferKind({
@@ -434,6 +652,57 @@ async function profile(
     });
   });
   return rows;
+}
+
+/**
+ * Missing and distinct counts of a text column from its distinct values: per row, the
+ * missing-string test (seven comparisons) cost more than the grouping. With at most
+ * KEEP_GROUPS_MAX distinct values, the grouped counts (in categoryCounts' order) and the
+ * count of numeric strings come along and are kept on the plan.
+ */
+async function profileText(
+  conn: DuckDBConnection,
+  source: Source,
+  p: ColumnPlan,
+  rows: number,
+): Promise<void> {
+  const missing = stringMissing("v");
+  const reader = await conn.runAndReadAll(
+    `SELECT v, c, m, g, mg, mc,
+       CASE WHEN g <= ${KEEP_GROUPS_MAX} THEN TRY_CAST(v AS DOUBLE) IS NOT NULL END AS isnum
+     FROM (
+       SELECT v, c, ${missing} AS m, count(*) OVER () AS g,
+         sum(CASE WHEN ${missing} THEN 1 ELSE 0 END) OVER () AS mg,
+         sum(CASE WHEN ${missing} THEN c ELSE 0 END) OVER () AS mc
+       FROM (SELECT ${p.expr} AS v, count(*) AS c FROM ${source.relation} GROUP BY 1)
+     )
+     ORDER BY c DESC, v LIMIT ${KEEP_GROUPS_MAX + 1}`,
+  );
+  const groups = reader.getRows();
+  const first = groups[0];
+  if (!first) {
+    p.info.missing = rows;
+    p.info.distinct = 0;
+    return;
+  }
+  const g = num(first[3]);
+  p.info.missing = num(first[5]);
+  p.info.distinct = g - num(first[4]);
+  if (g > KEEP_GROUPS_MAX) return;
+  const categories: string[] = [];
+  const counts: number[] = [];
+  let numericStrings = 0;
+  for (const r of groups) {
+    if (r[2] === true) continue;
+    const c = num(r[1]);
+    categories.push(String(r[0]));
+    counts.push(c);
+    if (r[6] === true) numericStrings += c;
+  }
+  p.groups = {
+    counts: { categories, counts: Float64Array.from(counts), missing: p.info.missing },
+    numericStrings,
+  };
 }
 
 /**
@@ -472,7 +741,9 @@ async function sampledPass(
   const head = (
     await conn.runAndReadAll(
       `SELECT ${[
-        ...sampled.map(({ p }) => (numericLike(p) ? distinctOf(p) : nonNumericOf(p))),
+        ...sampled.map(({ p }) =>
+          numericLike(p) ? distinctOf(p) : p.groups ? "NULL" : nonNumericOf(p),
+        ),
         ...texts.map(({ p }) => lengthOf(p)),
       ].join(", ")} FROM (SELECT ${names} FROM ${source.relation} LIMIT ${DISTINCT_SAMPLE_ROWS})`,
     )
@@ -486,7 +757,9 @@ async function sampledPass(
   sampled.forEach(({ p, i }, j) => {
     const v = num(head?.[j]);
     const present = rows - p.info.missing;
-    if (numericLike(p)) {
+    if (p.groups) {
+      result.get(i)!.numericStrings = p.groups.numericStrings;
+    } else if (numericLike(p)) {
       p.info.distinct = v;
       p.info.distinctExact = full;
       if (!full && v <= DISTINCT_EXACT_MAX)

@@ -14,7 +14,7 @@
  *     a. all values missing: `categorical`;
  *     b. at least 95% of the non-missing values parse as numbers: `numeric`, and the
  *        values that do not parse are reported as type errors with their row numbers;
- *     c. average length above 50 characters (measured on the first 65,536 rows): `text`
+ *     c. average length above 50 characters (measured on the first 8,192 rows): `text`
  *        (free text, not a category);
  *     d. every non-missing value distinct and more than 20 of them: `id` (excluded from
  *        drift by default: a key drifts by construction);

@@ -58,9 +58,9 @@ function scratchFile(engine: Engine): { file: string; remove: () => Promise<void
   return { file, remove: () => rm(file, { force: true }) };
 }
 
-async function copyToParquet(conn: DuckDBConnection, select: string, file: string) {
-  await conn.run(
-    `COPY (${select}) TO ${quoteString(file)} (FORMAT parquet, COMPRESSION uncompressed)`,
+async function copyToParquet(engine: Engine, conn: DuckDBConnection, select: string, file: string) {
+  await engine.oneConversionAtATime(() =>
+    conn.run(`COPY (${select}) TO ${quoteString(file)} (FORMAT parquet, COMPRESSION uncompressed)`),
   );
 }
 
@@ -164,6 +164,7 @@ async function loadCsv(
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
       await copyToParquet(
+        engine,
         conn,
         `SELECT * FROM ${csvReader(path, ff, delim, varchar)}`,
         scratch.file,
@@ -228,7 +229,7 @@ async function loadJsonl(
   const reader = (extra: string) =>
     `read_json(${quoteString(path)}, format='newline_delimited', compression=${ff.gzip ? "'gzip'" : "'uncompressed'"}${extra})`;
   const create = (extra: string) =>
-    copyToParquet(conn, `SELECT * FROM ${reader(extra)}`, scratch.file);
+    copyToParquet(engine, conn, `SELECT * FROM ${reader(extra)}`, scratch.file);
   try {
     await create("");
   } catch (error) {

@@ -17,7 +17,7 @@ import {
   type SkippedColumn,
 } from "./report.js";
 import { defaultMethod } from "./select.js";
-import type { DriftSource, SourceColumn } from "./source.js";
+import type { DriftSource, SourceColumn, SourceNumericColumn } from "./source.js";
 import { type SideSummary, summarizeCategorical, summarizeNumeric } from "./summary.js";
 
 export interface DriftOptions {
@@ -180,6 +180,9 @@ export async function compareSources(
     );
   }
 
+  const numericPlans = plans.filter((p) => p.driftKind === "numeric").map((p) => p.column);
+  reference.willRead?.(numericPlans);
+  current.willRead?.(numericPlans);
   const tested = new Array<Tested | undefined>(plans.length);
   let done = 0;
   let next = 0;
@@ -344,52 +347,13 @@ async function testColumn(
       reference.numericColumn(plan.column),
       current.numericColumn(plan.column),
     ]);
-    for (const [side, col] of [
-      ["reference", ref],
-      ["current", cur],
-    ] as const) {
-      if (col.posInf + col.negInf > 0) {
-        findings.push({
-          code: "VIGIL_INFINITE_VALUES",
-          severity: "warning",
-          column: plan.column,
-          dataset: side,
-          message: `${col.posInf} +Inf and ${col.negInf} -Inf values, left out of the test`,
-        });
-      }
-      if (col.typeErrors.count > 0) {
-        findings.push({
-          code: "VIGIL_TYPE_ERRORS",
-          severity: "warning",
-          column: plan.column,
-          dataset: side,
-          message: `${col.typeErrors.count} values are not numbers, left out of the test`,
-          rows: col.typeErrors.samples,
-        });
-      }
+    try {
+      return testNumeric(plan, ref, cur, options, findings);
+    } finally {
+      // Nothing keeps the values past the test: their memory can take a later column.
+      reference.release?.(ref);
+      current.release?.(cur);
     }
-    if (ref.values.length === 0 || cur.values.length === 0) return undefined;
-    const method = chooseMethod(plan, ref.values.length, 0, options);
-    const run = method.numeric;
-    if (!run)
-      throw new VigilError("VIGIL_INTERNAL", `method ${method.id} has no numeric implementation`);
-    const extra = (c: typeof ref) => ({
-      missing: c.missing,
-      posInf: c.posInf,
-      negInf: c.negInf,
-      typeErrors: c.typeErrors.count,
-    });
-    const result = attempt(() => run(ref.values, cur.values), plan, method, findings);
-    if (!result) return undefined;
-    return {
-      plan,
-      method,
-      result,
-      threshold: thresholdFor(method),
-      reference: summarizeNumeric(ref.values, extra(ref)),
-      current: summarizeNumeric(cur.values, extra(cur)),
-      histogram: numericDisplayHistogram(ref.values, cur.values),
-    };
   }
   const [ref, cur] = await Promise.all([
     reference.categoryCounts(plan.column),
@@ -439,5 +403,62 @@ async function testColumn(
     reference: summarizeCategorical(categories, refCounts, ref.missing),
     current: summarizeCategorical(categories, curCounts, cur.missing),
     histogram: categoricalDisplayHistogram(categories, refCounts, curCounts),
+  };
+}
+
+function testNumeric(
+  plan: Plan,
+  ref: SourceNumericColumn,
+  cur: SourceNumericColumn,
+  options: DriftOptions,
+  findings: Finding[],
+): Tested | undefined {
+  const thresholdFor = (m: DriftMethod) =>
+    options.thresholds?.[plan.column] ?? options.threshold ?? m.defaultThreshold;
+  for (const [side, col] of [
+    ["reference", ref],
+    ["current", cur],
+  ] as const) {
+    if (col.posInf + col.negInf > 0) {
+      findings.push({
+        code: "VIGIL_INFINITE_VALUES",
+        severity: "warning",
+        column: plan.column,
+        dataset: side,
+        message: `${col.posInf} +Inf and ${col.negInf} -Inf values, left out of the test`,
+      });
+    }
+    if (col.typeErrors.count > 0) {
+      findings.push({
+        code: "VIGIL_TYPE_ERRORS",
+        severity: "warning",
+        column: plan.column,
+        dataset: side,
+        message: `${col.typeErrors.count} values are not numbers, left out of the test`,
+        rows: col.typeErrors.samples,
+      });
+    }
+  }
+  if (ref.values.length === 0 || cur.values.length === 0) return undefined;
+  const method = chooseMethod(plan, ref.values.length, 0, options);
+  const run = method.numeric;
+  if (!run)
+    throw new VigilError("VIGIL_INTERNAL", `method ${method.id} has no numeric implementation`);
+  const extra = (c: typeof ref) => ({
+    missing: c.missing,
+    posInf: c.posInf,
+    negInf: c.negInf,
+    typeErrors: c.typeErrors.count,
+  });
+  const result = attempt(() => run(ref.values, cur.values), plan, method, findings);
+  if (!result) return undefined;
+  return {
+    plan,
+    method,
+    result,
+    threshold: thresholdFor(method),
+    reference: summarizeNumeric(ref.values, extra(ref)),
+    current: summarizeNumeric(cur.values, extra(cur)),
+    histogram: numericDisplayHistogram(ref.values, cur.values),
   };
 }

@@ -32,10 +32,19 @@ export async function runDrift(
         ...(options.format ? { format: options.format } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
       });
-    options.onStage?.("reading reference");
-    const reference = await open(referencePath);
-    options.onStage?.("reading current");
-    const current = await open(currentPath);
+    // Both files are opened at once, each on its own connection: their profiling queries
+    // overlap on DuckDB's threads. If one fails, the other is closed before the error goes on.
+    options.onStage?.("reading reference and current");
+    const opened = await Promise.allSettled([open(referencePath), open(currentPath)]);
+    const [ref, cur] = opened;
+    if (ref.status === "rejected" || cur.status === "rejected") {
+      await Promise.all(
+        opened.map((o) => (o.status === "fulfilled" ? o.value.close() : Promise.resolve())),
+      );
+      throw ref.status === "rejected" ? ref.reason : (cur as PromiseRejectedResult).reason;
+    }
+    const reference = ref.value;
+    const current = cur.value;
     try {
       options.onStage?.("testing columns");
       return await compareSources(reference, current, { ...options, kinds });

@@ -40,6 +40,10 @@ export interface DriftSource {
   rowCount: number;
   columns: readonly SourceColumn[];
   numericColumn(name: string): Promise<SourceNumericColumn>;
+  /** Optional hint: the numeric columns that will be asked for, in order (see src/data). */
+  willRead?(names: string[]): void;
+  /** Optional: the caller is done with a column from numericColumn(); its memory may be reused. */
+  release?(column: SourceNumericColumn): void;
   categoryCounts(name: string): Promise<SourceCategoryCounts>;
 }
 

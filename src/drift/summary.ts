@@ -1,5 +1,7 @@
 /** Per-side summaries shown next to each column's drift result. */
 
+import { longSquaredDeviations, longSum } from "../stats/distances/long-sums.js";
+
 export interface NumericSummary {
   type: "numeric";
   count: number;
@@ -68,14 +70,8 @@ export function summarizeNumeric(
     };
   }
   // Two passes: the mean first, then squared deviations, which stays accurate for large offsets.
-  let sum = 0;
-  for (let i = 0; i < n; i++) sum += sorted[i] as number;
-  const mean = sum / n;
-  let ss = 0;
-  for (let i = 0; i < n; i++) {
-    const d = (sorted[i] as number) - mean;
-    ss += d * d;
-  }
+  const mean = longSum(sorted) / n;
+  const ss = longSquaredDeviations(sorted, mean);
   return {
     type: "numeric",
     count: n,
