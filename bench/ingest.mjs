@@ -21,7 +21,7 @@
 // events/s with p99 <= 100 ms; single >= 5,000 requests/s with p99 <= 20 ms; stored ==
 // acknowledged. Exit status 0 when every target is met, 1 when one is missed, 2 on errors.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import os from "node:os";
 import path from "node:path";
@@ -50,6 +50,7 @@ function parseArgs(argv) {
     baseline: true,
     build: true,
     json: undefined,
+    profile: undefined,
   };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
@@ -100,6 +101,9 @@ function parseArgs(argv) {
         break;
       case "--json":
         opts.json = path.resolve(value());
+        break;
+      case "--profile":
+        opts.profile = path.resolve(value());
         break;
       default:
         throw new Error(`unknown option ${key}`);
@@ -212,9 +216,26 @@ function newTracker() {
   };
 }
 
-async function runLoad(url, token, model, tag, n, connections, opts) {
+/** CPU time (ms, user + system) a process has used so far, from /proc; undefined elsewhere. */
+function procCpuMs(pid) {
+  if (pid === undefined) return undefined;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // Fields after the command name (which may hold spaces) start at ")" + 2; utime and
+    // stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux).
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return ((Number(f[11]) + Number(f[12])) * 1000) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+async function runLoad(url, token, model, tag, n, connections, opts, serverPid) {
   const autocannon = require("autocannon");
   const tracker = newTracker();
+  const cpu0 = process.cpuUsage();
+  const server0 = procCpuMs(serverPid);
+  const wall0 = performance.now();
   const result = await autocannon({
     url: `${url}/api/v1/models/${model}/predictions`,
     connections,
@@ -225,7 +246,17 @@ async function runLoad(url, token, model, tag, n, connections, opts) {
     requests: [loadDefinition(tag, n, opts.features, tracker)],
   });
   const seconds = result.duration;
+  const wallMs = performance.now() - wall0;
+  const cpu = process.cpuUsage(cpu0);
+  const server1 = procCpuMs(serverPid);
   return {
+    // The machine's 1-minute load average when the phase ended (this run adds about 2).
+    load1: os.loadavg()[0],
+    // Share of one core over the phase: the load generator (this process) and the server.
+    cpu: {
+      loadGenerator: (cpu.user + cpu.system) / 1000 / wallMs,
+      server: server0 === undefined || server1 === undefined ? null : (server1 - server0) / wallMs,
+    },
     tag,
     eventsPerRequest: n,
     connections,
@@ -255,12 +286,24 @@ async function runLoad(url, token, model, tag, n, connections, opts) {
 // ---------------------------------------------------------------------------------------
 // Processes
 
-function startVigil(db, cwd) {
+function startVigil(db, cwd, opts) {
   const env = { ...process.env };
   delete env.VIGIL_DATABASE_URL;
+  // --profile: a V8 CPU profile of the server, written when it exits (after SIGTERM).
+  const nodeArgs = opts.profile ? ["--cpu-prof", "--cpu-prof-dir", opts.profile] : [];
   const child = spawn(
     process.execPath,
-    [path.join(ROOT, "bin", "vigil.js"), "serve", "--db", db, "--port", "0", "--rate-limit", "0"],
+    [
+      ...nodeArgs,
+      path.join(ROOT, "bin", "vigil.js"),
+      "serve",
+      "--db",
+      db,
+      "--port",
+      "0",
+      "--rate-limit",
+      "0",
+    ],
     { cwd, env, stdio: ["ignore", "pipe", "pipe"] },
   );
   let out = "";
@@ -282,6 +325,7 @@ function startVigil(db, cwd) {
   });
   return {
     ready,
+    pid: child.pid,
     stderr: () => err,
     async stop() {
       child.kill("SIGTERM");
@@ -307,7 +351,7 @@ function startBaseline() {
     child.on("error", reject);
     child.stdout.once("data", (d) => resolve(String(d).trim()));
   });
-  return { ready, stop: () => child.kill() };
+  return { ready, pid: child.pid, stop: () => child.kill() };
 }
 
 async function api(url, token, method, p, body) {
@@ -325,7 +369,7 @@ async function api(url, token, method, p, body) {
 async function benchBackend(name, target, opts) {
   const { url: dbUrl, cleanup } = target;
   const cwd = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-ingest-"));
-  const server = startVigil(dbUrl, cwd);
+  const server = startVigil(dbUrl, cwd, opts);
   const phases = [];
   const modelName = "bench";
   try {
@@ -340,7 +384,9 @@ async function benchBackend(name, target, opts) {
       const n = phase === "batched" ? opts.batch : 1;
       const c = phase === "batched" ? opts.connections : opts.singleConnections;
       log(`${name}: ${phase} (${n} events/request, ${c} connections, ${opts.duration} s) ...`);
-      phases.push(await runLoad(url, token, modelName, `${name}-${phase}`, n, c, opts));
+      phases.push(
+        await runLoad(url, token, modelName, `${name}-${phase}`, n, c, opts, server.pid),
+      );
     }
     await server.stop();
   } catch (err) {
@@ -403,7 +449,7 @@ async function benchBaseline(opts) {
       log(
         `baseline (bare Fastify): ${phase} (${n} events/request, ${c} connections, ${opts.duration} s) ...`,
       );
-      phases.push(await runLoad(url, "none", "bench", `base-${phase}`, n, c, opts));
+      phases.push(await runLoad(url, "none", "bench", `base-${phase}`, n, c, opts, base.pid));
     }
   } finally {
     base.stop();
@@ -447,24 +493,27 @@ function fmt(n, digits = 0) {
   });
 }
 
-function report(results, baseline, opts) {
+/** A share of one core as a percentage (200% = both cores of a 2-core machine). */
+function pct(share) {
+  return share === null || share === undefined ? "n/a" : `${Math.round(share * 100)}%`;
+}
+
+function report(results, baseline, opts, loadStart) {
   const lines = [];
   const say = (s = "") => lines.push(s);
   const cpu = os.cpus()[0]?.model ?? "unknown CPU";
   say(
     `ingest benchmark: ${opts.duration} s per phase, ${opts.features} features, node ${process.version}, ${os.cpus().length} x ${cpu}`,
   );
+  const loads = (l) => l.map((x) => x.toFixed(2)).join(" ");
   say(
-    `load average at the end: ${os
-      .loadavg()
-      .map((l) => l.toFixed(2))
-      .join(" ")}`,
+    `load average (1, 5, 15 min) at the start: ${loads(loadStart)}; at the end: ${loads(os.loadavg())} (the benchmark itself adds about 2)`,
   );
   say("");
   say(
-    "| server | load | connections | requests/s | events/s | p50 ms | p99 ms | max ms | non-2xx | errors |",
+    "| server | load | connections | requests/s | events/s | p50 ms | p99 ms | max ms | non-2xx | errors | server CPU | load-generator CPU | load avg |",
   );
-  say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+  say("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
   const rows = [...results, ...(baseline ? [baseline] : [])];
   for (const r of rows) {
     for (const p of r.phases) {
@@ -473,7 +522,7 @@ function report(results, baseline, opts) {
           .map(([s, k]) => `${k}x${s}`)
           .join(" ") || "0";
       say(
-        `| ${r.backend} | ${p.eventsPerRequest === 1 ? "single" : `batched ${p.eventsPerRequest}`} | ${p.connections} | ${fmt(p.requestsPerSec)} | ${fmt(p.eventsPerSec)} | ${p.latency.p50} | ${p.latency.p99} | ${p.latency.max} | ${non2xx} | ${p.errors + p.timeouts} |`,
+        `| ${r.backend} | ${p.eventsPerRequest === 1 ? "single" : `batched ${p.eventsPerRequest}`} | ${p.connections} | ${fmt(p.requestsPerSec)} | ${fmt(p.eventsPerSec)} | ${p.latency.p50} | ${p.latency.p99} | ${p.latency.max} | ${non2xx} | ${p.errors + p.timeouts} | ${pct(p.cpu.server)} | ${pct(p.cpu.loadGenerator)} | ${p.load1.toFixed(1)} |`,
       );
     }
   }
@@ -527,11 +576,12 @@ async function main() {
     process.exit(2);
   }
   build(opts);
+  const loadStart = os.loadavg();
   const results = [];
   results.push(await benchBackend("sqlite", sqliteTarget(), opts));
   if (opts.pg) results.push(await benchBackend("postgres", pgTarget(opts.pg), opts));
   const baseline = opts.baseline ? await benchBaseline(opts) : undefined;
-  const { text, allPass } = report(results, baseline, opts);
+  const { text, allPass } = report(results, baseline, opts, loadStart);
   console.log(text);
   if (opts.json) {
     const strip = (r) => ({

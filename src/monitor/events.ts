@@ -45,6 +45,8 @@ export interface IncomingItem {
   /** NDJSON: the line is not valid JSON. */
   parseError?: string;
   line?: number;
+  /** Split but not parsed yet: `value` is still to be read from `text` (parseIncoming). */
+  unparsed?: boolean;
 }
 
 /** Ids are stored in a 256-character column. */
@@ -155,9 +157,26 @@ export function parseTimestamp(v: unknown, field = "timestamp"): number {
   return fail(field, `must be epoch milliseconds or an ISO 8601 string, got ${describe(v)}`);
 }
 
+/** What checkEvent reads of a model's configuration (plain data: it crosses threads). */
+export interface EventRules {
+  task: MonitorConfig["task"];
+  schema: Pick<MonitorConfig["schema"], "features">;
+  settings: Pick<MonitorConfig["settings"], "ingest">;
+}
+
+/** The rules of a configuration, as plain data. */
+export function eventRules(config: MonitorConfig): EventRules {
+  return {
+    task: config.task,
+    schema: { features: config.schema.features },
+    settings: { ingest: config.settings.ingest },
+  };
+}
+
 /** What a request-independent check needs besides the configuration. */
 export interface CheckContext {
-  config: MonitorConfig;
+  /** The parts of the model's configuration an event is checked against. */
+  config: EventRules;
   /** Server time, epoch ms. */
   now: number;
 }
@@ -331,6 +350,6 @@ export function checkEvent(
   }
 }
 
-export function isRejection(x: CheckedEvent | Rejection): x is Rejection {
+export function isRejection<T extends object>(x: T | Rejection): x is Rejection {
   return (x as Rejection).code !== undefined;
 }

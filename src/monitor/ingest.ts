@@ -22,21 +22,26 @@ import { isVigilError, VigilError } from "../errors.js";
 import {
   type DatasetProfile,
   deserializeDatasetProfile,
-  hashOut,
-  hashString,
   serializeDatasetProfile,
 } from "../sketch/index.js";
 import type { Repo, SerializedEventInput, Store, WindowKey } from "../store/index.js";
 import { type MonitorConfig, requireMonitorConfig, windowStartOf } from "./config.js";
+import { type CheckedTicket, catchUpWindow, type DeferredProfiles } from "./deferred-profiles.js";
 import {
-  type CheckedEvent,
   checkEvent,
+  type EventRules,
+  eventRules,
   hasError,
   type IncomingItem,
   isRejection,
   type Rejection,
 } from "./events.js";
+import { keepsPayload, sampledOutPayload } from "./ingest-payload.js";
+import { parseIncoming } from "./request-items.js";
+import { type CountBatch, TICKET_SPAN } from "./window-counter.js";
 import { binsFromReference, EventProfiler, newWindowProfile } from "./window-profile.js";
+
+export { isSampledOut, keepsPayload, sampledOutPayload } from "./ingest-payload.js";
 
 /** What one ingest request did. */
 export interface IngestOutcome {
@@ -62,12 +67,19 @@ export interface IngestorOptions {
   maxGroupEvents?: number;
   /** Decoded window profiles kept in memory (default 32). */
   cachedWindows?: number;
+  /**
+   * Count events into window profiles after the commit instead of inside it (SQLite;
+   * deferred-profiles.ts), for models that keep every payload. Started by the caller.
+   */
+  deferred?: DeferredProfiles;
 }
 
 interface Pending {
   model: string;
   items: IncomingItem[];
   now: number;
+  /** Items parsed and checked by the profile worker, against rules with this stamp. */
+  checked?: { ticket: CheckedTicket; stamp: string };
   resolve(o: IngestOutcome): void;
   reject(e: unknown): void;
 }
@@ -80,7 +92,35 @@ interface CacheEntry {
 /** Windows an ingest transaction touched and the events counted into each. */
 interface WindowBatch {
   key: WindowKey;
+  /** The parsed events (in-transaction counting). */
   events: Record<string, unknown>[];
+  /** Deferred counting: each event's stored JSON text, or its reference on the worker. */
+  texts: (string | number)[];
+  seqs: number[];
+}
+
+/** Requests with fewer items are checked on the ingest thread: a round trip to the worker costs more. */
+const OFF_THREAD_MIN_ITEMS = 16;
+/** Events sent to the profile worker and not counted yet before the next transaction waits. */
+const MAX_COUNT_BACKLOG = 20_000;
+
+/**
+ * A valid event of a request, checked here or on the profile worker. Every field is always
+ * set (one object shape: these are made and read once per event on the ingest thread).
+ */
+interface Accepted {
+  index: number;
+  id: string;
+  version: string;
+  timestamp: number;
+  /** The JSON text received (stored as is). */
+  text: string | undefined;
+  /** The parsed event; undefined when checked on the worker, which holds it (`ref`). */
+  event: Record<string, unknown> | undefined;
+  ref: number | undefined;
+  error: boolean;
+  latency: number | undefined;
+  line: number | undefined;
 }
 
 function emptyOutcome(): IngestOutcome {
@@ -99,33 +139,6 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(b);
 }
 
-/** Whether an event's full payload is stored: a hash of its id against the sample rate. */
-export function keepsPayload(id: string, sampleRate: number): boolean {
-  if (sampleRate >= 1) return true;
-  hashString(id);
-  return (hashOut[0] as number) / 4_294_967_296 < sampleRate;
-}
-
-/** The stored form of a sampled-out event: its outputs, not its inputs. */
-export function sampledOutPayload(e: Record<string, unknown>): string {
-  return JSON.stringify({
-    sampledOut: true,
-    prediction: e.prediction,
-    scores: e.scores,
-    latency_ms: e.latency_ms,
-    error: e.error,
-  });
-}
-
-/** True for a stored payload written by sampledOutPayload. */
-export function isSampledOut(payload: unknown): boolean {
-  return (
-    typeof payload === "object" &&
-    payload !== null &&
-    (payload as Record<string, unknown>).sampledOut === true
-  );
-}
-
 export function windowCacheKey(key: WindowKey): string {
   return `${key.modelId}:${key.versionId}:${key.windowStart}`;
 }
@@ -134,6 +147,8 @@ export class Ingestor {
   private readonly queue: Pending[] = [];
   private running = false;
   private readonly cache = new Map<string, CacheEntry>();
+  /** Per model name: the event rules last read in a transaction, for off-thread checks. */
+  private readonly rules = new Map<string, { rules: EventRules; stamp: string }>();
   /** `${modelId}\0${version}` -> version id (versions are never deleted). */
   private readonly versions = new Map<string, number>();
   /** versionId -> the decoded reference profile and when it was stored. */
@@ -143,6 +158,7 @@ export class Ingestor {
   >();
   private readonly maxGroupEvents: number;
   private readonly cachedWindows: number;
+  private readonly deferred: DeferredProfiles | undefined;
 
   constructor(
     private readonly store: Store,
@@ -150,6 +166,7 @@ export class Ingestor {
   ) {
     this.maxGroupEvents = opts.maxGroupEvents ?? 2500;
     this.cachedWindows = opts.cachedWindows ?? 32;
+    this.deferred = opts.deferred;
   }
 
   /**
@@ -157,9 +174,12 @@ export class Ingestor {
    * Rejects (the whole request) with VIGIL_MODEL_NOT_FOUND, VIGIL_INVALID_MONITOR_CONFIG
    * (no schema yet) or a store error; per-event problems are in the outcome's `rejected`.
    */
-  ingest(model: string, items: IncomingItem[], now: number): Promise<IngestOutcome> {
+  async ingest(model: string, items: IncomingItem[], now: number): Promise<IngestOutcome> {
+    const checked = await this.checkOffThread(model, items, now);
     return new Promise((resolve, reject) => {
-      this.queue.push({ model, items, now, resolve, reject });
+      const p: Pending = { model, items, now, resolve, reject };
+      if (checked) p.checked = checked;
+      this.queue.push(p);
       if (!this.running) {
         this.running = true;
         setImmediate(() => void this.drain());
@@ -167,11 +187,47 @@ export class Ingestor {
     });
   }
 
+  /**
+   * A large request of unparsed items for a model seen before, with a profile worker: its
+   * items are parsed and checked there (the ingest thread's largest cost after SQLite),
+   * against the model's rules as last read. The transaction checks that the rules are
+   * still those, else it checks the items itself.
+   */
+  private async checkOffThread(
+    model: string,
+    items: IncomingItem[],
+    now: number,
+  ): Promise<Pending["checked"]> {
+    const d = this.deferred;
+    if (!d?.checksOffThread || items.length < OFF_THREAD_MIN_ITEMS) return undefined;
+    const rules = this.rules.get(model);
+    if (!rules) return undefined;
+    const texts: string[] = new Array(items.length);
+    let lines: number[] | null = null;
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as IncomingItem;
+      if (!item.unparsed) return undefined;
+      texts[i] = item.text as string;
+      if (item.line !== undefined) (lines ??= new Array(items.length))[i] = item.line;
+    }
+    try {
+      const ticket = await d.check(rules.rules, now, { texts, lines });
+      this.offThreadChecks++;
+      return { ticket, stamp: rules.stamp };
+    } catch {
+      // The worker failed or was replaced: the transaction checks the items.
+      return undefined;
+    }
+  }
+
   /** Forgets every decoded window (tests; after a repair that rewrote profiles). */
   clearCache(): void {
     this.cache.clear();
     this.references.clear();
   }
+
+  /** Requests whose items the profile worker checked (tests and diagnostics). */
+  offThreadChecks = 0;
 
   /** Decoded windows currently cached (tests and diagnostics). */
   get cachedWindowCount(): number {
@@ -195,6 +251,8 @@ export class Ingestor {
           events += size;
           n++;
         }
+        // Counting on the worker thread must keep up (it holds the checked events meanwhile).
+        if (this.deferred) await this.deferred.belowBacklog(MAX_COUNT_BACKLOG);
         await this.commitGroup(this.queue.splice(0, n));
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
@@ -207,8 +265,12 @@ export class Ingestor {
     const outcomes = group.map(emptyOutcome);
     const failures: (unknown | undefined)[] = group.map(() => undefined);
     const written: [string, CacheEntry][] = [];
+    const staged: CountBatch[] = [];
+    const tickets: CheckedTicket[] = [];
+    for (const p of group) if (p.checked) tickets.push(p.checked.ticket);
+    let durable: Promise<void>;
     try {
-      await this.store.transaction(async (tx) => {
+      ({ durable } = await this.store.transactionCommitted(async (tx) => {
         const byModel = new Map<string, number[]>();
         group.forEach((p, i) => {
           const list = byModel.get(p.model);
@@ -237,23 +299,33 @@ export class Ingestor {
               outcome: outcomes[i] as IngestOutcome,
             })),
             written,
+            staged,
           );
         }
-      });
+      }));
     } catch (err) {
+      this.deferred?.release(tickets);
       for (const p of group) p.reject(err);
       return;
     }
     for (const [k, entry] of written) this.remember(k, entry);
-    group.forEach((p, i) => {
-      const failure = failures[i];
-      if (failure !== undefined) p.reject(failure);
-      else {
-        const o = outcomes[i] as IngestOutcome;
-        o.rejected.sort((a, b) => a.index - b.index);
-        p.resolve(o);
-      }
-    });
+    this.deferred?.post(staged, tickets);
+    // Answered once the commit is on disk; the next group may commit meanwhile.
+    durable.then(
+      () =>
+        group.forEach((p, i) => {
+          const failure = failures[i];
+          if (failure !== undefined) p.reject(failure);
+          else {
+            const o = outcomes[i] as IngestOutcome;
+            o.rejected.sort((a, b) => a.index - b.index);
+            p.resolve(o);
+          }
+        }),
+      (err: unknown) => {
+        for (const p of group) p.reject(err);
+      },
+    );
   }
 
   private async ingestModel(
@@ -261,17 +333,67 @@ export class Ingestor {
     config: MonitorConfig,
     requests: { pending: Pending; outcome: IngestOutcome }[],
     written: [string, CacheEntry][],
+    staged: CountBatch[],
   ): Promise<void> {
     const modelId = config.model.id;
-    const checked: { ev: CheckedEvent; outcome: IngestOutcome }[] = [];
+    const rules = eventRules(config);
+    const stamp = JSON.stringify([modelId, rules]);
+    this.rules.set(config.model.name, { rules, stamp });
+    const deferred = config.settings.ingest.sampleRate >= 1 ? this.deferred : undefined;
+    const checked: { ev: Accepted; outcome: IngestOutcome }[] = [];
     const names = new Set<string>();
     for (const { pending, outcome } of requests) {
+      const pre = pending.checked;
+      if (pre && deferred && pre.stamp === stamp) {
+        // Checked on the worker against these very rules; it holds the parsed events.
+        const base = pre.ticket.ticket * TICKET_SPAN;
+        const r = pre.ticket.results;
+        for (const rejection of r.rejections) outcome.rejected.push(rejection);
+        const items = pending.items;
+        for (let index = 0; index < r.ids.length; index++) {
+          const id = r.ids[index];
+          if (id === null || id === undefined) continue;
+          const version = r.versions[index] as string;
+          const latency = r.latencies[index] as number;
+          const item = items[index] as IncomingItem;
+          checked.push({
+            ev: {
+              index,
+              id,
+              version,
+              timestamp: r.timestamps[index] as number,
+              text: item.text,
+              event: undefined,
+              ref: base + index,
+              error: r.errors[index] === 1,
+              latency: Number.isNaN(latency) ? undefined : latency,
+              line: item.line,
+            },
+            outcome,
+          });
+          names.add(version);
+        }
+        continue;
+      }
       const ctx = { config, now: pending.now };
       pending.items.forEach((item, index) => {
-        const r = checkEvent(item, index, ctx);
+        const r = checkEvent(parseIncoming(item), index, ctx);
         if (isRejection(r)) outcome.rejected.push(r);
         else {
-          checked.push({ ev: r, outcome });
+          const latency = r.event.latency_ms;
+          const ev: Accepted = {
+            index: r.index,
+            id: r.id,
+            version: r.version,
+            timestamp: r.timestamp,
+            text: r.text,
+            event: r.event,
+            ref: undefined,
+            error: hasError(r.event.error),
+            latency: typeof latency === "number" ? latency : undefined,
+            line: r.line,
+          };
+          checked.push({ ev, outcome });
           names.add(r.version);
         }
       });
@@ -280,7 +402,7 @@ export class Ingestor {
     const versionIds = await this.resolveVersions(tx, config, names);
 
     const rows: SerializedEventInput[] = [];
-    const kept: { ev: CheckedEvent; outcome: IngestOutcome; versionId: number }[] = [];
+    const kept: { ev: Accepted; outcome: IngestOutcome; versionId: number }[] = [];
     const { sampleRate } = config.settings.ingest;
     for (const { ev, outcome } of checked) {
       const versionId = versionIds.get(ev.version);
@@ -295,9 +417,10 @@ export class Ingestor {
         });
         continue;
       }
+      // (An event checked off-thread always has its text, and keeps its payload: sampleRate 1.)
       const payloadJson = keepsPayload(ev.id, sampleRate)
         ? (ev.text ?? JSON.stringify(ev.event))
-        : sampledOutPayload(ev.event);
+        : sampledOutPayload(ev.event as Record<string, unknown>);
       rows.push({
         id: ev.id,
         versionId,
@@ -308,23 +431,28 @@ export class Ingestor {
       kept.push({ ev, outcome, versionId });
     }
     if (rows.length === 0) return;
-    const { insertedIds } = await tx.insertEventsReturningIds(modelId, rows);
-    const fresh = new Set(insertedIds);
+    const { insertedIds, insertedSeqs } = await tx.insertEventsReturningIds(modelId, rows);
+    const fresh = new Map<string, number>();
+    for (let i = 0; i < insertedIds.length; i++) {
+      fresh.set(insertedIds[i] as string, insertedSeqs[i] as number);
+    }
     // rows[i] belongs to kept[i].
     const windows = new Map<string, WindowBatch>();
     for (let i = 0; i < kept.length; i++) {
       const { ev, outcome, versionId } = kept[i] as (typeof kept)[number];
-      if (!fresh.delete(ev.id)) {
+      const seq = fresh.get(ev.id);
+      if (seq === undefined) {
         outcome.duplicates++;
         continue;
       }
+      // A later occurrence of the id in this request is a duplicate.
+      fresh.delete(ev.id);
       outcome.accepted++;
       const v = ev.version;
       outcome.acceptedByVersion[v] = (outcome.acceptedByVersion[v] ?? 0) + 1;
-      if (hasError(ev.event.error))
-        outcome.errorsByVersion[v] = (outcome.errorsByVersion[v] ?? 0) + 1;
-      const latency = ev.event.latency_ms;
-      if (typeof latency === "number") {
+      if (ev.error) outcome.errorsByVersion[v] = (outcome.errorsByVersion[v] ?? 0) + 1;
+      const latency = ev.latency;
+      if (latency !== undefined) {
         const list = outcome.latenciesMsByVersion[v];
         if (list) list.push(latency);
         else outcome.latenciesMsByVersion[v] = [latency];
@@ -337,14 +465,60 @@ export class Ingestor {
       const k = windowCacheKey(key);
       let batch = windows.get(k);
       if (!batch) {
-        batch = { key, events: [] };
+        batch = { key, events: [], texts: [], seqs: [] };
         windows.set(k, batch);
       }
-      batch.events.push(ev.event);
+      if (ev.event) batch.events.push(ev.event);
+      batch.texts.push(ev.ref ?? (rows[i] as SerializedEventInput).payloadJson);
+      batch.seqs.push(seq);
     }
     for (const [k, batch] of windows) {
+      if (deferred) {
+        staged.push(await this.stageWindow(tx, config, deferred, batch));
+        continue;
+      }
+      if (this.deferred) {
+        // A window counted with deferral so far (the model sampled nothing until now):
+        // bring its row up to date and back to in-transaction counting first.
+        const row = await tx.getWindowCountedSeq(batch.key);
+        if (row && row.countedSeq !== null) {
+          await catchUpWindow(tx, batch.key, { toNull: true, beforeSeq: Math.min(...batch.seqs) });
+          this.deferred.forget([batch.key]);
+        }
+      }
       written.push([k, await this.mergeWindow(tx, config, k, batch)]);
     }
+  }
+
+  /** The deferred count of a window's new events, in seq order. */
+  private async stageWindow(
+    tx: Repo,
+    config: MonitorConfig,
+    deferred: DeferredProfiles,
+    batch: WindowBatch,
+  ): Promise<CountBatch> {
+    let { texts, seqs } = batch;
+    if (texts.length !== seqs.length) throw new VigilError("VIGIL_INTERNAL", "unbalanced batch");
+    // Rows are inserted in order, so seqs increase; sorted anyway if a driver reorders.
+    for (let i = 1; i < seqs.length; i++) {
+      if ((seqs[i] as number) <= (seqs[i - 1] as number)) {
+        const order = seqs
+          .map((_, j) => j)
+          .sort((a, b) => (seqs[a] as number) - (seqs[b] as number));
+        texts = order.map((j) => texts[j] as string | number);
+        seqs = order.map((j) => seqs[j] as number);
+        break;
+      }
+    }
+    return deferred.stage(
+      tx,
+      config,
+      batch.key,
+      texts,
+      seqs[0] as number,
+      seqs[seqs.length - 1] as number,
+      () => this.reference(tx, batch.key.versionId),
+    );
   }
 
   /** Version ids by name; unknown ones are created when the model allows it. */

@@ -60,6 +60,9 @@ export async function rebuildWindowProfile(store: Repo, key: WindowKey): Promise
   const original = deserializeDatasetProfile(stored.data);
   const profile = newWindowProfile(original.schema(), original.binSpecs());
   const profiler = new EventProfiler(profile, config.task, config.positiveClass);
+  // A profile counted with deferral covers the events up to its counted seq; later ones are
+  // still being counted (deferred-profiles.ts).
+  const upTo = stored.countedSeq ?? Number.POSITIVE_INFINITY;
   let afterSeq = 0;
   let events = 0;
   for (;;) {
@@ -70,6 +73,7 @@ export async function rebuildWindowProfile(store: Repo, key: WindowKey): Promise
       limit: PAGE,
     });
     for (const e of page) {
+      if (e.seq > upTo) break;
       if (isSampledOut(e.payload)) {
         throw new VigilError(
           "VIGIL_RAW_EVENTS_INCOMPLETE",
@@ -81,6 +85,7 @@ export async function rebuildWindowProfile(store: Repo, key: WindowKey): Promise
     }
     if (page.length < PAGE) break;
     afterSeq = (page[page.length - 1] as { seq: number }).seq;
+    if (afterSeq >= upTo) break;
   }
   if (events !== stored.eventCount) {
     throw new VigilError(

@@ -22,6 +22,7 @@ import {
   modelContext,
   refreshWindowPerformance,
 } from "./evaluate-window.js";
+import { flushWindowProfiles } from "./ingest-plugin.js";
 import { METRIC } from "./metric-names.js";
 import { evaluateVolume } from "./monitors/volume.js";
 import { retentionSweep } from "./rebuild.js";
@@ -139,6 +140,14 @@ export class MonitorScheduler {
       performanceRefreshed: [],
       errors: [],
     };
+    try {
+      // Window profiles counted after their commit (SQLite) are written before any is read.
+      await flushWindowProfiles(this.ctx);
+    } catch (err) {
+      const message = isVigilError(err) ? `${err.code}: ${err.message}` : String(err);
+      report.errors.push({ model: "", message });
+      this.opts.log(`monitor scheduler: writing window profiles: ${message}`);
+    }
     const models = await this.ctx.store.listModels();
     for (const model of models) {
       if (this.stopped) break;

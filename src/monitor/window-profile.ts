@@ -134,6 +134,66 @@ export class EventProfiler {
     }
   }
 
+  /**
+   * Adds events in order, column by column: each column sees the same values in the same
+   * order as with add() one event at a time, so the profile comes out the same, byte for
+   * byte (columns are independent); one column's values in a row keep its code paths and
+   * property lookups monomorphic, which is faster.
+   */
+  addAll(events: readonly Record<string, unknown>[]): void {
+    const n = events.length;
+    this.profile.rows += n;
+    const feats: (Record<string, unknown> | undefined)[] = new Array(n);
+    const knownPerEvent = new Uint16Array(n);
+    for (let i = 0; i < n; i++) {
+      const f = (events[i] as Record<string, unknown>).features;
+      feats[i] =
+        typeof f === "object" && f !== null && !Array.isArray(f)
+          ? (f as Record<string, unknown>)
+          : undefined;
+    }
+    const names = this.featureNames;
+    const cols = this.featureCols;
+    for (let j = 0; j < cols.length; j++) {
+      const name = names[j] as string;
+      const col = cols[j] as ColumnProfile;
+      for (let i = 0; i < n; i++) {
+        const f = feats[i];
+        let v = f === undefined ? undefined : f[name];
+        // As in add(): an absent name can find an Object.prototype method.
+        if (typeof v === "function") v = undefined;
+        else if (v !== undefined) knownPerEvent[i] = (knownPerEvent[i] as number) + 1;
+        col.update(v);
+      }
+    }
+    const { prediction, score, latency, error, unknown } = this;
+    if (prediction)
+      for (let i = 0; i < n; i++)
+        prediction.update((events[i] as Record<string, unknown>).prediction);
+    if (score) {
+      for (let i = 0; i < n; i++) {
+        score.update(
+          scoreValue((events[i] as Record<string, unknown>).scores, this.task, this.positiveClass),
+        );
+      }
+    }
+    if (latency)
+      for (let i = 0; i < n; i++) latency.update((events[i] as Record<string, unknown>).latency_ms);
+    if (error) {
+      for (let i = 0; i < n; i++)
+        error.update(hasError((events[i] as Record<string, unknown>).error) ? "1" : "0");
+    }
+    if (unknown) {
+      for (let i = 0; i < n; i++) {
+        const f = feats[i];
+        let keys = 0;
+        if (f !== undefined) for (const _ in f) keys++;
+        unknown.update(keys === knownPerEvent[i] ? undefined : unknownValue(f, this.known));
+      }
+    }
+    for (const col of this.others) for (let i = 0; i < n; i++) col.update(undefined);
+  }
+
   /** Adds one event (already validated, or read back from the raw events). */
   add(e: Record<string, unknown>): void {
     this.profile.rows++;
@@ -144,21 +204,30 @@ export class EventProfiler {
         : undefined;
     const names = this.featureNames;
     const cols = this.featureCols;
+    /** Features of the event that are columns (to tell whether it has unknown ones). */
+    let known = 0;
     if (features === undefined) {
       for (let i = 0; i < cols.length; i++) (cols[i] as ColumnProfile).update(undefined);
     } else {
       for (let i = 0; i < cols.length; i++) {
-        const v = features[names[i] as string];
+        let v = features[names[i] as string];
         // An absent name can still find an Object.prototype method ("constructor"); JSON
         // values are never functions. ("__proto__" is not a valid feature name.)
-        (cols[i] as ColumnProfile).update(typeof v === "function" ? undefined : v);
+        if (typeof v === "function") v = undefined;
+        else if (v !== undefined) known++;
+        (cols[i] as ColumnProfile).update(v);
       }
     }
     this.prediction?.update(e.prediction);
     this.score?.update(scoreValue(e.scores, this.task, this.positiveClass));
     this.latency?.update(e.latency_ms);
     this.error?.update(hasError(e.error) ? "1" : "0");
-    this.unknown?.update(unknownValue(features, this.known));
+    if (this.unknown) {
+      // Usually every feature is a column: then there is nothing to name (no set lookups).
+      let keys = 0;
+      if (features !== undefined) for (const _ in features) keys++;
+      this.unknown.update(keys === known ? undefined : unknownValue(features, this.known));
+    }
     for (const col of this.others) col.update(undefined);
   }
 }

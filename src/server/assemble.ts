@@ -2,6 +2,7 @@
  * Every route and background plugin of `vigil serve`, in one list, so the server, the
  * OpenAPI document and the role-walk test all see the same set.
  */
+import { ingestPlugin } from "../monitor/ingest-plugin.js";
 import { monitorScheduler } from "../monitor/scheduler.js";
 import type { RouteSpec, ServerPlugin } from "./route.js";
 import { routes as audit } from "./routes/audit.js";
@@ -34,5 +35,7 @@ export function allRoutes(): RouteSpec[] {
 
 /** Background plugins, started in this order and stopped in reverse. */
 export function allPlugins(): ServerPlugin[] {
-  return [prometheusPlugin, monitorScheduler()];
+  // Ingest first: it repairs window profiles before the scheduler reads them, and stops
+  // last, writing what it counted.
+  return [ingestPlugin(), prometheusPlugin, monitorScheduler()];
 }

@@ -53,7 +53,8 @@ export const FIRST_ADMIN_NAME = "admin (first start)";
 
 export async function startServe(opts: ServeOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? stderrLogger;
-  const store = await openStore(opts.db);
+  // A long-running writer: SQLite checkpoints on a background thread, not in its commits.
+  const store = await openStore(opts.db, { sqliteBackgroundCheckpoints: true });
   const started: ServerPlugin[] = [];
   let server: VigilServer | undefined;
   try {

@@ -29,8 +29,12 @@ import { MIGRATION_LOCK_TABLE, MIGRATION_TABLE, migrationsFor } from "./migratio
 import { type Backend, Repo } from "./repository.js";
 import type { Database } from "./schema.js";
 import type { Dialect } from "./types.js";
+import { WalCheckpointer } from "./wal-checkpoint.js";
+import { WalSync } from "./wal-sync.js";
 
 export const DEFAULT_SQLITE_PATH = "./.vigil/vigil.db";
+/** wal_autocheckpoint of the writer when a background thread checkpoints (16 MB of WAL). */
+const BACKSTOP_CHECKPOINT_PAGES = 4000;
 export const DATABASE_URL_ENV = "VIGIL_DATABASE_URL";
 
 export interface OpenStoreOptions {
@@ -43,10 +47,22 @@ export interface OpenStoreOptions {
   /** PostgreSQL connect timeout in ms (default 5000). */
   connectTimeoutMs?: number;
   /**
-   * SQLite `synchronous`: "full" (default) syncs the WAL on every commit, so an
-   * acknowledged write survives a power cut; "normal" survives a process crash only.
+   * SQLite durability of a commit:
+   * - "async" (default): the commit is on disk before the store call resolves, so an
+   *   acknowledged write survives a power cut, as with "full"; the WAL is synced off the
+   *   event loop (src/store/wal-sync.ts), so other requests keep running meanwhile;
+   * - "full": SQLite's own `synchronous = FULL`, the sync inside COMMIT, blocking the
+   *   process for it;
+   * - "normal": `synchronous = NORMAL` without a sync per commit: survives a process
+   *   crash (WAL mode), not a power cut.
    */
-  sqliteSynchronous?: "full" | "normal";
+  sqliteSynchronous?: "async" | "full" | "normal";
+  /**
+   * SQLite file databases: run WAL checkpoints on a background thread instead of inside
+   * the commit that crosses the threshold (src/store/wal-checkpoint.ts). For long-running
+   * writers (`vigil serve`); default false.
+   */
+  sqliteBackgroundCheckpoints?: boolean;
   /** Extra migrations after the built-in ones (tests of the migration machinery). */
   extraMigrations?: Record<string, Migration>;
 }
@@ -109,6 +125,7 @@ export class Store extends Repo {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    await this.backend.beforeClose?.();
     await this.backend.db.destroy();
   }
 
@@ -227,14 +244,32 @@ async function openSqlite(path: string, options: OpenStoreOptions): Promise<Stor
   const busyMs = busyTimeout(options);
   const memory = path === ":memory:" || path === "";
   let raw: BetterSqlite3.Database;
+  let walSync: WalSync | undefined;
+  let checkpointer: WalCheckpointer | undefined;
   try {
     if (!memory) mkdirSync(dirname(resolve(path)), { recursive: true });
     const { default: Sqlite } = await import("better-sqlite3");
     raw = new Sqlite(memory ? ":memory:" : path, { timeout: busyMs });
-    raw.pragma("journal_mode = WAL");
-    raw.pragma(`synchronous = ${options.sqliteSynchronous === "normal" ? "NORMAL" : "FULL"}`);
+    const journal = raw.pragma("journal_mode = WAL", { simple: true });
+    const mode = options.sqliteSynchronous ?? "async";
+    if (mode !== "async" && mode !== "full" && mode !== "normal") {
+      throw invalidArgument("sqliteSynchronous", '"async", "full" or "normal"', mode);
+    }
+    // The WAL sync needs a WAL: a database SQLite could not switch to WAL mode (or an
+    // in-memory one) keeps FULL.
+    walSync =
+      mode === "async" && !memory && String(journal).toLowerCase() === "wal"
+        ? new WalSync(resolve(path))
+        : undefined;
+    raw.pragma(`synchronous = ${mode === "normal" || walSync ? "NORMAL" : "FULL"}`);
     raw.pragma("foreign_keys = ON");
+    if (options.sqliteBackgroundCheckpoints && !memory && String(journal).toLowerCase() === "wal") {
+      checkpointer = new WalCheckpointer(resolve(path));
+      // The writer's own checkpoint only as a backstop (SQLite's default is 1000 pages).
+      raw.pragma(`wal_autocheckpoint = ${BACKSTOP_CHECKPOINT_PAGES}`);
+    }
   } catch (err) {
+    if (err instanceof VigilError) throw err;
     const e = err as { code?: unknown; message?: unknown };
     throw new VigilError(
       "VIGIL_DB_UNAVAILABLE",
@@ -248,6 +283,7 @@ async function openSqlite(path: string, options: OpenStoreOptions): Promise<Stor
   // Kysely prepares every query; caching statements by SQL text saves most of that cost
   // for the repeated shapes the repository sends.
   const cache = new Map<string, BetterSqlite3.Statement>();
+  const sync = walSync;
   const database: SqliteDatabase = {
     close: () => db.close(),
     prepare(text: string) {
@@ -291,8 +327,13 @@ async function openSqlite(path: string, options: OpenStoreOptions): Promise<Stor
     async commit() {
       db.exec("COMMIT");
     },
+    durable: sync ? () => sync.sync() : undefined,
     async rollback() {
       if (db.inTransaction) db.exec("ROLLBACK");
+    },
+    beforeClose: async () => {
+      await checkpointer?.stop();
+      await sync?.close();
     },
   };
   return new Store(

@@ -66,7 +66,15 @@ export interface Backend {
   readonly db: Kysely<Database>;
   begin(conn: Kysely<Database>): Promise<void>;
   commit(conn: Kysely<Database>): Promise<void>;
+  /**
+   * Called right after commit(): resolves once the commit is on disk. Awaited after the
+   * connection is released, so the next transaction need not wait for the disk (SQLite's
+   * WAL sync, src/store/wal-sync.ts). Undefined when commit() is durable by itself.
+   */
+  durable?: (() => Promise<void>) | undefined;
   rollback(conn: Kysely<Database>): Promise<void>;
+  /** Runs before the database is closed. */
+  beforeClose?: (() => Promise<void>) | undefined;
 }
 
 /** Raw tokens look like `vgl_` + 43 base64url characters (32 random bytes). */
@@ -175,6 +183,7 @@ function toWindow(r: Selectable<WindowProfilesTable>): WindowProfileRecord {
     createdAt: r.created_at,
     updatedAt: r.updated_at,
     closedAt: r.closed_at,
+    countedSeq: r.counted_seq ?? null,
   };
 }
 
@@ -246,7 +255,11 @@ const EVENT_COLUMNS = [
 ] as const;
 const insertEventsCache = new Map<string, string>();
 
-/** `insert into prediction_events ... on conflict do nothing returning event_id` for n rows. */
+/**
+ * `insert into prediction_events ... on conflict do nothing` for n rows; on PostgreSQL with
+ * `returning event_id, seq`. SQLite goes without RETURNING, which cost about 40% of the
+ * insert (a result row built per event): see insertEventsReturningIds.
+ */
 function insertEventsSql(dialect: Dialect, rows: number): string {
   const key = `${dialect}:${rows}`;
   let text = insertEventsCache.get(key);
@@ -259,7 +272,7 @@ function insertEventsSql(dialect: Dialect, rows: number): string {
       marks[c] = dialect === "postgres" ? `$${r * width + c + 1}` : "?";
     tuples[r] = `(${marks.join(",")})`;
   }
-  text = `insert into prediction_events (${EVENT_COLUMNS.join(", ")}) values ${tuples.join(",")} on conflict (model_id, event_id) do nothing returning event_id`;
+  text = `insert into prediction_events (${EVENT_COLUMNS.join(", ")}) values ${tuples.join(",")} on conflict (model_id, event_id) do nothing${dialect === "postgres" ? " returning event_id, seq" : ""}`;
   if (insertEventsCache.size >= 16) insertEventsCache.clear();
   insertEventsCache.set(key, text);
   return text;
@@ -349,13 +362,44 @@ export class Repo {
     return this.runTransaction(fn, true);
   }
 
-  /** `fromCaller`: fn is caller code, whose errors must pass through untranslated. */
-  private async runTransaction<T>(fn: (tx: Repo) => Promise<T>, fromCaller: boolean): Promise<T> {
+  /**
+   * transaction(fn) for pipelined writers (group commit): resolves as soon as the commit
+   * returned and the connection is free, with `durable`, which resolves once the commit is
+   * on disk (at once where commit() is durable by itself). The caller may start its next
+   * transaction meanwhile but must acknowledge nothing before `durable` resolves. Not
+   * nestable: it always opens its own transaction.
+   */
+  async transactionCommitted<T>(
+    fn: (tx: Repo) => Promise<T>,
+  ): Promise<{ result: T; durable: Promise<void> }> {
+    if (this.inTransaction) {
+      throw new VigilError("VIGIL_INTERNAL", "transactionCommitted cannot be nested.");
+    }
+    let durable: Promise<void> = Promise.resolve();
+    const result = await this.runTransaction(fn, true, (d) => {
+      durable = d.catch((err: unknown) => {
+        throw translate(err, "commit", this.backend.secretUrl);
+      });
+      durable.catch(() => undefined);
+    });
+    return { result, durable };
+  }
+
+  /**
+   * `fromCaller`: fn is caller code, whose errors must pass through untranslated.
+   * `onDurable`: takes the durability promise instead of awaiting it here.
+   */
+  private async runTransaction<T>(
+    fn: (tx: Repo) => Promise<T>,
+    fromCaller: boolean,
+    onDurable?: (durable: Promise<void>) => void,
+  ): Promise<T> {
     if (this.inTransaction) return fn(this);
     this.assertUsable();
     const { backend } = this;
+    let durable: Promise<void> | undefined;
     try {
-      return await backend.db.connection().execute(async (conn) => {
+      const result = await backend.db.connection().execute(async (conn) => {
         await backend.begin(conn);
         const tx = new Repo(backend, conn, true);
         const marker = { backend, open: true };
@@ -364,6 +408,9 @@ export class Repo {
             fromCaller ? callCaller(() => fn(tx)) : fn(tx),
           );
           await backend.commit(conn);
+          durable = backend.durable?.();
+          // Awaited below, once the connection is free; never an unhandled rejection.
+          durable?.catch(() => undefined);
           return result;
         } catch (err) {
           await backend.rollback(conn).catch(() => undefined);
@@ -373,6 +420,11 @@ export class Repo {
           marker.open = false;
         }
       });
+      if (durable) {
+        if (onDurable) onDurable(durable);
+        else await durable;
+      }
+      return result;
     } catch (err) {
       // Internal writes translate in write(), where the operation's name is known.
       throw fromCaller ? translate(err, "transaction", backend.secretUrl) : err;
@@ -727,6 +779,149 @@ export class Repo {
     return Number(result.numUpdatedRows) > 0;
   }
 
+  // ---- deferred window profiles (src/monitor/deferred-profiles.ts) --------------------
+
+  /** The largest seq among the window's events, below `beforeSeq` when given; 0 when none. */
+  async maxWindowEventSeq(key: WindowKey, beforeSeq?: number): Promise<number> {
+    const row = await this.read("maxWindowEventSeq", (q) =>
+      q
+        .selectFrom("prediction_events")
+        .select((eb) => eb.fn.max("seq").as("m"))
+        .where("model_id", "=", key.modelId)
+        .where("version_id", "=", key.versionId)
+        .where("window_start", "=", key.windowStart)
+        .$if(beforeSeq !== undefined, (qb) => qb.where("seq", "<", beforeSeq!))
+        .executeTakeFirst(),
+    );
+    return Number(row?.m ?? 0);
+  }
+
+  /** How many of the window's events have afterSeq < seq <= uptoSeq. */
+  async countWindowEvents(key: WindowKey, afterSeq: number, uptoSeq: number): Promise<number> {
+    const row = await this.read("countWindowEvents", (q) =>
+      q
+        .selectFrom("prediction_events")
+        .select((eb) => eb.fn.countAll<number>().as("n"))
+        .where("model_id", "=", key.modelId)
+        .where("version_id", "=", key.versionId)
+        .where("window_start", "=", key.windowStart)
+        .where("seq", ">", afterSeq)
+        .where("seq", "<=", uptoSeq)
+        .executeTakeFirstOrThrow(),
+    );
+    return Number(row.n);
+  }
+
+  /**
+   * Stores the first profile of a window whose profile is counted with deferral; false (and
+   * nothing written) when the window already has one.
+   */
+  async insertCountedWindow(
+    key: WindowKey,
+    value: { data: Uint8Array; eventCount: number; countedSeq: number },
+  ): Promise<boolean> {
+    const now = Date.now();
+    const data = toBuffer(value.data, "window profile");
+    const eventCount = checkInt(value.eventCount, "eventCount", 0);
+    const countedSeq = checkInt(value.countedSeq, "countedSeq", 0);
+    const row = await this.write("insertCountedWindow", (q) =>
+      q
+        .insertInto("window_profiles")
+        .values({
+          model_id: key.modelId,
+          version_id: key.versionId,
+          window_start: key.windowStart,
+          data,
+          event_count: eventCount,
+          created_at: now,
+          updated_at: now,
+          closed_at: null,
+          counted_seq: countedSeq,
+        })
+        .onConflict((oc) => oc.columns(["model_id", "version_id", "window_start"]).doNothing())
+        .returning("window_start")
+        .executeTakeFirst(),
+    );
+    return row !== undefined;
+  }
+
+  /**
+   * Compare-and-set of a window's profile: writes data, event count and counted seq (null:
+   * the profile counts every committed event) only if the stored counted seq is still
+   * `expected`; false (nothing written) otherwise, or when the window has no row.
+   */
+  async replaceCountedWindow(
+    key: WindowKey,
+    value: { data: Uint8Array; eventCount: number; countedSeq: number | null },
+    expected: number | null,
+  ): Promise<boolean> {
+    const data = toBuffer(value.data, "window profile");
+    const eventCount = checkInt(value.eventCount, "eventCount", 0);
+    const countedSeq =
+      value.countedSeq === null ? null : checkInt(value.countedSeq, "countedSeq", 0);
+    const result = await this.write("replaceCountedWindow", (q) =>
+      q
+        .updateTable("window_profiles")
+        .set({ data, event_count: eventCount, counted_seq: countedSeq, updated_at: Date.now() })
+        .where("model_id", "=", key.modelId)
+        .where("version_id", "=", key.versionId)
+        .where("window_start", "=", key.windowStart)
+        .where("counted_seq", expected === null ? "is" : "=", expected)
+        .executeTakeFirst(),
+    );
+    return Number(result.numUpdatedRows) > 0;
+  }
+
+  /** The window's counted seq without its profile bytes; undefined when it has no row. */
+  async getWindowCountedSeq(key: WindowKey): Promise<{ countedSeq: number | null } | undefined> {
+    const row = await this.read("getWindowCountedSeq", (q) =>
+      q
+        .selectFrom("window_profiles")
+        .select("counted_seq")
+        .where("model_id", "=", key.modelId)
+        .where("version_id", "=", key.versionId)
+        .where("window_start", "=", key.windowStart)
+        .executeTakeFirst(),
+    );
+    return row && { countedSeq: row.counted_seq ?? null };
+  }
+
+  /**
+   * Windows with deferred counting whose stored profile lags their raw events (a process
+   * stopped before writing what it had counted): key, counted seq and the newest event seq.
+   */
+  async laggingWindows(): Promise<{ key: WindowKey; countedSeq: number; maxSeq: number }[]> {
+    const rows = await this.read("laggingWindows", (q) =>
+      q
+        .selectFrom("window_profiles as w")
+        .select(["w.model_id", "w.version_id", "w.window_start", "w.counted_seq"])
+        .select((eb) =>
+          eb
+            .selectFrom("prediction_events as e")
+            .select((e) => e.fn.max("e.seq").as("m"))
+            .whereRef("e.model_id", "=", "w.model_id")
+            .whereRef("e.version_id", "=", "w.version_id")
+            .whereRef("e.window_start", "=", "w.window_start")
+            .as("max_seq"),
+        )
+        .where("w.counted_seq", "is not", null)
+        .execute(),
+    );
+    const out: { key: WindowKey; countedSeq: number; maxSeq: number }[] = [];
+    for (const r of rows) {
+      const countedSeq = Number(r.counted_seq);
+      const maxSeq = Number(r.max_seq ?? 0);
+      if (maxSeq > countedSeq) {
+        out.push({
+          key: { modelId: r.model_id, versionId: r.version_id, windowStart: r.window_start },
+          countedSeq,
+          maxSeq,
+        });
+      }
+    }
+    return out;
+  }
+
   // ---- prediction events --------------------------------------------------------------
 
   /**
@@ -755,7 +950,9 @@ export class Repo {
   ): Promise<InsertEventIdsResult> {
     checkInt(modelId, "modelId", 1);
     if (!Array.isArray(events)) throw invalidArgument("events", "an array of events", events);
-    if (events.length === 0) return { inserted: 0, duplicates: 0, insertedIds: [] };
+    if (events.length === 0) {
+      return { inserted: 0, duplicates: 0, insertedIds: [], insertedSeqs: [] };
+    }
     const now = Date.now();
     const params: unknown[] = new Array(events.length * EVENT_COLUMNS.length);
     const ids: string[] = new Array(events.length);
@@ -783,28 +980,61 @@ export class Repo {
         .where("id", "=", modelId)
         .executeTakeFirst();
       if (!model) throw new VigilError("VIGIL_MODEL_NOT_FOUND", `No model has id ${modelId}.`);
-      const fresh = new Set<string>();
+      // RETURNING lists rows in no promised order: matched back by id.
+      const fresh = new Map<string, number>();
       const width = EVENT_COLUMNS.length;
       for (let row = 0; row < events.length; row += ROWS_PER_STATEMENT) {
         const rows = Math.min(ROWS_PER_STATEMENT, events.length - row);
-        const result = await q.executeQuery<{ event_id: string }>(
+        const result = await q.executeQuery<{ event_id: string; seq: number | string }>(
           CompiledQuery.raw(
             insertEventsSql(this.backend.dialect, rows),
             params.slice(row * width, (row + rows) * width),
           ),
         );
-        for (const r of result.rows) fresh.add(r.event_id);
+        if (this.isPg) {
+          for (const r of result.rows) fresh.set(r.event_id, Number(r.seq));
+          continue;
+        }
+        const inserted = Number(result.numAffectedRows ?? 0);
+        if (inserted === rows) {
+          // No conflict: SQLite numbers the rows of one INSERT one after another, in VALUES
+          // order, ending at the last insert rowid (we hold the write lock).
+          const last = Number(result.insertId);
+          for (let i = 0; i < rows; i++) fresh.set(ids[row + i] as string, last - rows + 1 + i);
+        } else if (inserted > 0) {
+          // Some ids were taken: a new row's seq is above every older row's, so the new
+          // ones are the `inserted` largest seqs among the statement's ids.
+          const found: { id: string; seq: number }[] = [];
+          for (const part of chunks(ids.slice(row, row + rows), IDS_PER_IN_LIST)) {
+            const got = await q
+              .selectFrom("prediction_events")
+              .select(["event_id", "seq"])
+              .where("model_id", "=", modelId)
+              .where("event_id", "in", part)
+              .execute();
+            for (const r of got) found.push({ id: r.event_id, seq: Number(r.seq) });
+          }
+          found.sort((a, b) => b.seq - a.seq);
+          for (const f of found.slice(0, inserted)) fresh.set(f.id, f.seq);
+        }
       }
       return fresh;
     });
     const insertedIds: string[] = [];
+    const insertedSeqs: number[] = [];
     for (const id of ids) {
-      if (returned.delete(id)) insertedIds.push(id);
+      const seq = returned.get(id);
+      if (seq !== undefined) {
+        returned.delete(id);
+        insertedIds.push(id);
+        insertedSeqs.push(seq);
+      }
     }
     return {
       inserted: insertedIds.length,
       duplicates: events.length - insertedIds.length,
       insertedIds,
+      insertedSeqs,
     };
   }
 
@@ -848,6 +1078,9 @@ export class Repo {
       q
         .deleteFrom("prediction_events")
         .where("model_id", "=", modelId)
+        // Implied by ts < before (a window starts at or before its events); it lets the
+        // (model_id, window_start, version_id) index find the rows.
+        .where("window_start", "<", before)
         .where("ts", "<", before)
         .executeTakeFirst(),
     );

@@ -3,7 +3,7 @@
  * ids), double precision, text (JSON is stored as canonical text so both backends return
  * the exact bytes the audit hash was computed over), and bytes (blob / bytea).
  */
-import type { Generated } from "kysely";
+import type { ColumnType, Generated } from "kysely";
 
 export interface ModelsTable {
   id: Generated<number>;
@@ -42,6 +42,8 @@ export interface WindowProfilesTable {
   created_at: number;
   updated_at: number;
   closed_at: number | null;
+  /** Deferred profiles: the last event seq counted; null = every committed event. */
+  counted_seq: ColumnType<number | null, number | null | undefined, number | null>;
 }
 
 export interface PredictionEventsTable {

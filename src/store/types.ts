@@ -99,6 +99,11 @@ export interface WindowProfileRecord extends WindowKey {
   updatedAt: number;
   /** When the window was evaluated and closed; null while open. */
   closedAt: number | null;
+  /**
+   * Deferred profiles: the profile counts exactly the window's events with seq <= countedSeq;
+   * null when it counts every committed event of the window.
+   */
+  countedSeq: number | null;
 }
 
 /**
@@ -146,6 +151,8 @@ export interface InsertEventIdsResult extends InsertEventsResult {
    * first occurrence): the events a caller may count, every other one was already there.
    */
   insertedIds: string[];
+  /** The seq given to each of insertedIds (same order). */
+  insertedSeqs: number[];
 }
 
 export interface EventQuery {

@@ -227,4 +227,33 @@ describe("request bodies", () => {
     ]);
     expect(items[0]?.text).toBe('{"id":"a"}');
   });
+
+  it("cuts objects nested deeper than the fast path and odd elements the same way", () => {
+    // The split has a fast path for objects nested at most three levels and a scanner for
+    // everything else; both must cut every element at the same place.
+    const elements = [
+      '{"id":"a","features":{"x":{"y":{"z":{"w":[1,[2,[3]]]}}}}}',
+      '{"s":"brackets } ] { [ , inside","e":"esc \\\" \\\\ \\n","u":"\u00e9"}',
+      '[1,{"a":[2,{"b":3}]}]',
+      '"a string"',
+      "42",
+      "null",
+      '{"id":"b","features":{"x":1}}',
+    ];
+    const body = `[ ${elements.join(" ,\n\t")} ]`;
+    const items = jsonTextItems(body);
+    expect(items.map((i) => i.text)).toEqual(elements);
+    expect(items.map((i) => i.value)).toEqual(JSON.parse(body));
+    expect(jsonTextItems(body, false).map((i) => [i.text, i.unparsed])).toEqual(
+      elements.map((e) => [e, true]),
+    );
+    // A non-JSON space around an element is trimmed as before; inside it, it spoils it.
+    const odd = jsonTextItems('[\u00a0{"id":"a"}\u00a0, {"id":"b"\u00a0}, {"id":"c"} x]');
+    expect(odd.map((i) => [i.text, i.parseError === undefined])).toEqual([
+      ['{"id":"a"}', true],
+      [undefined, false],
+      [undefined, false],
+    ]);
+    expect(jsonTextItems('[{"id":"c"} x]', false).map((i) => i.text)).toEqual(['{"id":"c"} x']);
+  });
 });

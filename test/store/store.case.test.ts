@@ -77,6 +77,7 @@ for (const backend of backends) {
       "0002_registry",
       "0003_deployments",
       "0004_labels_received_index",
+      "0005_faster_ingest",
     ];
 
     async function modelWithVersion(store: Store) {

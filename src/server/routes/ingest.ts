@@ -7,7 +7,8 @@
  */
 import { VigilError } from "../../errors.js";
 import type { IncomingItem, Rejection } from "../../monitor/events.js";
-import { type IngestOutcome, ingestorFor } from "../../monitor/ingest.js";
+import type { IngestOutcome } from "../../monitor/ingest.js";
+import { serverIngestor } from "../../monitor/ingest-plugin.js";
 import { ingestLabels } from "../../monitor/labels.js";
 import { jsonItems, jsonTextItems, ndjsonItems } from "../../monitor/request-items.js";
 import {
@@ -67,7 +68,7 @@ const utf8 = new TextDecoder("utf-8", { fatal: true });
  * The items of a request, each with its own JSON text (stored as received): the body is
  * taken raw, JSON as well as NDJSON, and split here (src/monitor/request-items.ts).
  */
-export function requestItems(input: RouteInput): IncomingItem[] {
+export function requestItems(input: RouteInput, parse = true): IncomingItem[] {
   if (input.rawBody === undefined) return jsonItems(input.body);
   let text: string;
   try {
@@ -77,8 +78,8 @@ export function requestItems(input: RouteInput): IncomingItem[] {
   }
   const type = (input.contentType ?? "").split(";")[0]!.trim().toLowerCase();
   return (NDJSON_TYPES as readonly string[]).includes(type)
-    ? ndjsonItems(text)
-    : jsonTextItems(text);
+    ? ndjsonItems(text, parse)
+    : jsonTextItems(text, parse);
 }
 
 /** The 400 body of a request whose every item was refused: the error plus the list. */
@@ -159,8 +160,10 @@ export const routes = defineRoutes([
     },
     async handler(input, ctx) {
       const model = input.params.model as string;
-      const items = requestItems(input);
-      const outcome = await ingestorFor(ctx.store).ingest(model, items, ctx.now());
+      // Split, not parsed: the ingestor parses the events where it checks them (for large
+      // requests on SQLite, in the profile worker thread).
+      const items = requestItems(input, false);
+      const outcome = await serverIngestor(ctx).ingest(model, items, ctx.now());
       observe(ctx, model, outcome);
       if (outcome.accepted + outcome.duplicates === 0 && outcome.rejected.length > 0) {
         return allRejected("event", outcome.rejected);
