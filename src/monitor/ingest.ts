@@ -208,7 +208,10 @@ export class Ingestor {
       const item = items[i] as IncomingItem;
       if (!item.unparsed) return undefined;
       texts[i] = item.text as string;
-      if (item.line !== undefined) (lines ??= new Array(items.length))[i] = item.line;
+      if (item.line !== undefined) {
+        lines ??= new Array(items.length);
+        lines[i] = item.line;
+      }
     }
     try {
       const ticket = await d.check(rules.rules, now, { texts, lines });

@@ -233,7 +233,7 @@ describe("request bodies", () => {
     // everything else; both must cut every element at the same place.
     const elements = [
       '{"id":"a","features":{"x":{"y":{"z":{"w":[1,[2,[3]]]}}}}}',
-      '{"s":"brackets } ] { [ , inside","e":"esc \\\" \\\\ \\n","u":"\u00e9"}',
+      '{"s":"brackets } ] { [ , inside","e":"esc \\" \\\\ \\n","u":"\u00e9"}',
       '[1,{"a":[2,{"b":3}]}]',
       '"a string"',
       "42",
