@@ -243,7 +243,9 @@ let nextJob = 0;
 /**
  * The worker runs this module's own sort functions, sent as source text, so it needs no file
  * of its own (and runs the same code under the test runner as in the build); the WebAssembly
- * bytes come as its workerData. It sorts in place and answers with the counts.
+ * bytes come as its workerData. It sorts in place and answers with the counts. Built-in
+ * modules come from process.getBuiltinModule, which works whether the eval'd source runs as
+ * CommonJS or, when the parent was started with --input-type=module, as an ES module.
  */
 function workerSource(): string {
   return [
@@ -256,7 +258,7 @@ function workerSource(): string {
     toOffsets.toString(),
     finishRuns.toString(),
     describeSorted.toString(),
-    `const { parentPort, workerData } = require("node:worker_threads");
+    `const { parentPort, workerData } = process.getBuiltinModule("node:worker_threads");
     const radix = newRadix(workerData);
     parentPort.on("message", (m) => {
       const values = new Float64Array(m.buffer, m.byteOffset, m.length);
@@ -274,8 +276,6 @@ function startPool(): SortWorker[] | null {
         worker: new Worker(source, { eval: true, workerData: RADIX_WASM }),
         jobs: new Map(),
       };
-      // Idle workers must not keep the process alive; a pending job does (see sortColumnAsync).
-      w.worker.unref();
       w.worker.on("message", (m: SortReply) => {
         const job = w.jobs.get(m.id);
         w.jobs.delete(m.id);
@@ -287,6 +287,10 @@ function startPool(): SortWorker[] | null {
         w.jobs.clear();
         pool = null;
       });
+      // Idle workers must not keep the process alive; a pending job does (see sortColumnAsync).
+      // After the listeners: adding a "message" listener refs the worker's port again, and a
+      // worker started ahead and never used then kept the process from exiting.
+      w.worker.unref();
       return w;
     });
   } catch {

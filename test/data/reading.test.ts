@@ -189,3 +189,123 @@ describe("details of text formats", () => {
     await ds.close();
   });
 });
+
+describe("numeric columns read several per scan", () => {
+  // Columns of every numeric kind, with NULLs, NaN and infinities, read through willRead()
+  // (one scan for the group, memory of released columns reused) must equal each column read
+  // on its own.
+  const N = 70_000;
+  const rand = lcg(23);
+  const cols = {
+    f: Array.from({ length: N }, () => (rand() - 0.5) * 100),
+    g: Array.from({ length: N }, (_, i) =>
+      i % 10 === 3 ? null : i % 997 === 0 ? Number.NaN : rand() * 5,
+    ),
+    h: Array.from({ length: N }, (_, i) =>
+      i === 5 ? Number.POSITIVE_INFINITY : i === 6 ? Number.NEGATIVE_INFINITY : rand() * 1e6,
+    ),
+    k: Array.from({ length: N }, (_, i) => (i % 4 === 0 ? null : Math.floor(rand() * 500))),
+  };
+  const expected = (values: (number | null)[]) => {
+    const present = values.filter((v): v is number => v !== null && !Number.isNaN(v));
+    const finite = Float64Array.from(present.filter(Number.isFinite)).sort();
+    return {
+      values: finite,
+      missing: N - present.length,
+      distinct: new Set(finite).size,
+      posInf: present.filter((v) => v === Number.POSITIVE_INFINITY).length,
+      negInf: present.filter((v) => v === Number.NEGATIVE_INFINITY).length,
+    };
+  };
+  let path = "";
+
+  it("gives each column exactly as read alone, also into the memory of released columns", async () => {
+    const dir = caseDir();
+    path = join(dir, "many.parquet");
+    const db = await DuckDBInstance.create(":memory:");
+    const conn = await db.connect();
+    const csv = join(dir, "many.csv");
+    writeFileSync(
+      csv,
+      `f,g,h,k\n${Array.from({ length: N }, (_, i) =>
+        [cols.f[i], cols.g[i], cols.h[i], cols.k[i]]
+          .map((v) => (v === null ? "" : Number.isNaN(v) ? "NaN" : String(v)))
+          .join(","),
+      ).join("\n")}\n`,
+    );
+    await conn.run(
+      `COPY (SELECT f::DOUBLE AS f, g::DOUBLE AS g, h::DOUBLE AS h, k::BIGINT AS k FROM read_csv('${csv}', nullstr='', types={'g': 'DOUBLE', 'h': 'DOUBLE'})) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 16384)`,
+    );
+    conn.closeSync();
+    db.closeSync();
+
+    const grouped = await openDataset(path);
+    grouped.willRead?.(["f", "g", "h", "k"]);
+    for (const name of ["f", "g", "h", "k"] as const) {
+      const col = await grouped.numericColumn(name);
+      const want = expected(cols[name]);
+      expect({
+        values: col.values.slice(),
+        missing: col.missing,
+        distinct: col.distinct,
+        posInf: col.posInf,
+        negInf: col.negInf,
+      }).toEqual(want);
+      expect(grouped.column(name).missing).toBe(want.missing);
+      grouped.release?.(col);
+    }
+    // Asked for again, out of the announced order: scanned again, into released memory.
+    grouped.willRead?.(["k", "f"]);
+    const k = await grouped.numericColumn("k");
+    const f = await grouped.numericColumn("f");
+    expect(f.values).toEqual(expected(cols.f).values);
+    expect(k.values).toEqual(expected(cols.k).values);
+    await grouped.close();
+
+    const alone = await openDataset(path);
+    for (const name of ["g", "k"] as const) {
+      expect((await alone.numericColumn(name)).values).toEqual(expected(cols[name]).values);
+    }
+    await alone.close();
+  });
+});
+
+describe("text columns profiled from their distinct values", () => {
+  it("counts missing and distinct values past the kept-groups limit, and keeps small ones", async () => {
+    const dir = caseDir();
+    const N = 12_500;
+    const missing = ["", "NA", "null", "N/A"];
+    const lines = ["big,small"];
+    for (let i = 0; i < N; i++) {
+      // big: 12,000 distinct values plus 500 missing ones; small: 3 labels plus missing.
+      const big = i < 500 ? (missing[i % 4] as string) : `u${i}`;
+      const small = i % 50 === 0 ? "NA" : ["lo", "mid", "hi"][i % 3];
+      lines.push(`${big},${small}`);
+    }
+    const path = join(dir, "text.csv");
+    writeFileSync(path, `${lines.join("\n")}\n`);
+    const ds = await openDataset(path);
+    expect(ds.column("big").missing).toBe(500);
+    expect(ds.column("big").distinct).toBe(12_000);
+    expect(ds.column("big").kind).toBe("id");
+    const small = ds.column("small");
+    expect(small.missing).toBe(N / 50);
+    expect(small.distinct).toBe(3);
+    expect(small.kind).toBe("categorical");
+    const counts = await ds.categoryCounts("small");
+    const tally = new Map<string, number>();
+    for (let i = 0; i < N; i++) {
+      if (i % 50 === 0) continue;
+      const v = ["lo", "mid", "hi"][i % 3] as string;
+      tally.set(v, (tally.get(v) ?? 0) + 1);
+    }
+    const order = [...tally].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+    expect(counts.categories).toEqual(order.map((e) => e[0]));
+    expect(Array.from(counts.counts)).toEqual(order.map((e) => e[1]));
+    expect(counts.missing).toBe(N / 50);
+    const big = await ds.categoryCounts("big");
+    expect(big.categories.length).toBe(12_000);
+    expect(big.missing).toBe(500);
+    await ds.close();
+  });
+});

@@ -1,6 +1,10 @@
 /** sortFloat64 must order exactly as Float64Array.prototype.sort, bit for bit (-0 before +0). */
+import { spawnSync } from "node:child_process";
+import { dirname, join } from "node:path";
+import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { sortFloat64, sortFloat64Async } from "../../src/data/sort.js";
+import { sortColumnAsync, sortFloat64, sortFloat64Async } from "../../src/data/sort.js";
+import { transpiledCli } from "../helpers/cli-process.js";
 
 /** Park-Miller generator: the same numbers on every run. */
 function lcg(seed: number): () => number {
@@ -78,6 +82,18 @@ describe("sortFloat64", () => {
       build(4000, 12, (r) => (r() < 0.1 ? Number.NaN : r() < 0.5 ? -r() : r())),
     ],
     ["one-signed, one exponent (skipped passes)", build(5000, 13, (r) => 1 + r())],
+    // From 65,536 values on, two 16-bit passes instead of three.
+    ["long, both signs (16-bit passes)", build(100_000, 16, (r) => (r() - 0.5) * 1e3)],
+    [
+      "long, narrow range of large values (long runs of one high word)",
+      build(80_000, 17, (r) => 1.7e12 + Math.floor(r() * 2e6)),
+    ],
+    [
+      "long, integers with many duplicates and specials",
+      build(70_000, 18, (r) =>
+        r() < 0.01 ? (SPECIAL[Math.floor(r() * SPECIAL.length)] ?? 0) : Math.floor(r() * 300),
+      ),
+    ],
   ];
   for (const [name, values] of cases) {
     it(`matches Float64Array.prototype.sort: ${name}`, () => {
@@ -153,10 +169,64 @@ describe("sortFloat64Async (worker threads for long columns)", () => {
     expect(got[123_456]).toBe(expected[123_456]);
   });
 
+  it("counts infinities, NaN and distinct finite values, on a worker and without", async () => {
+    for (const n of [2000, 120_000]) {
+      const x = build(n, 26, (r, i) =>
+        i % 1000 === 1
+          ? Number.NEGATIVE_INFINITY
+          : i % 1000 === 2
+            ? Number.POSITIVE_INFINITY
+            : i % 1000 === 3
+              ? Number.NaN
+              : Math.floor(r() * 5000) / 4,
+      );
+      const finite = x.filter(Number.isFinite).sort();
+      const got = await sortColumnAsync(x.slice());
+      expect(got.negInf).toBe(n / 1000);
+      expect(got.posInf).toBe(n / 1000);
+      expect(got.nan).toBe(n / 1000);
+      expect(got.distinct).toBe(new Set(finite).size);
+      expect(Array.from(got.finite)).toEqual(Array.from(finite));
+      expect(got.sorted.length).toBe(n);
+    }
+  });
+
+  it("returns each column whole, whether or not it came back in the worker's spare buffer", async () => {
+    // Several columns in a row on the workers: values in [1, 1.03) share the top 16 bits,
+    // so one pass is skipped and the result lands in the worker's spare buffer (which is
+    // then swapped with the input's); the others come back in their own buffer.
+    const inputs = Array.from({ length: 6 }, (_, k) =>
+      build(100_000 + k * 1000, 30 + k, (r) => (k % 2 === 0 ? 1 + r() / 32 : (r() - 0.5) * k)),
+    );
+    const got = await Promise.all(inputs.map((x) => sortColumnAsync(x.slice())));
+    got.forEach((g, k) => {
+      expect(Array.from(g.sorted)).toEqual(Array.from((inputs[k] as Float64Array).slice().sort()));
+    });
+  });
+
   it("sorts short columns in place, without a worker", async () => {
     const x = build(1000, 25, (r) => r() - 0.5);
     const got = await sortFloat64Async(x);
     expect(got).toBe(x);
     expect(Array.from(got)).toEqual(Array.from(x.slice().sort()));
+  });
+
+  it("lets the process exit with workers started ahead, used or not", () => {
+    // Both workers start at once; one sorts a column, the other never gets a job. Neither
+    // may keep the process alive (a "message" listener added after unref() did).
+    const sortModule = join(dirname(dirname(transpiledCli())), "dist", "data", "sort.js");
+    const script = `
+      const { startSortWorkers, sortColumnAsync } = await import(${JSON.stringify(pathToFileURL(sortModule).href)});
+      startSortWorkers();
+      const got = await sortColumnAsync(Float64Array.from({ length: 100000 }, (_, i) => (i * 7919) % 100003));
+      console.log(got.finite.length, got.finite[0], got.finite[99999]);`;
+    const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(child.error).toBeUndefined();
+    expect(child.stderr).toBe("");
+    expect(child.status).toBe(0);
+    expect(child.stdout.trim()).toBe("100000 0 100002");
   });
 });
