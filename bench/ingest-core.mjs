@@ -7,7 +7,13 @@
 //
 // Usage: node bench/ingest-core.mjs [--dist dist] [--events 200000] [--batch 500]
 //          [--features 20] [--concurrency 1,8] [--single 20000] [--backend sqlite|postgres]
-//          [--pg URL] [--synchronous full|normal] [--ndjson] [--random-times] [--sqlite-tuning]
+//          [--pg URL] [--synchronous async|full|normal] [--ndjson] [--random-times]
+//          [--sqlite-tuning] [--deferred]
+//
+// --deferred (SQLite) runs ingest as `vigil serve` does: window profiles counted after the
+// commit on a worker thread (src/monitor/deferred-profiles.ts), large requests checked
+// there, WAL checkpoints on a background thread. Without it, profiles are updated inside
+// each transaction on this thread (what PostgreSQL does).
 //
 // --sqlite-tuning is an experiment, not what the store does: a 64 MB page cache and a
 // checkpoint every 10,000 WAL pages instead of SQLite's 2 MB and 1,000 (random event ids
@@ -36,10 +42,11 @@ function parseArgs(argv) {
     single: 20_000,
     backend: "sqlite",
     pg: process.env.VIGIL_TEST_PG_URL || "postgres://127.0.0.1:5432/test",
-    synchronous: "full",
+    synchronous: "async",
     ndjson: false,
     randomTimes: false,
     tuning: false,
+    deferred: false,
   };
   for (let i = 0; i < argv.length; i++) {
     const key = argv[i];
@@ -47,6 +54,7 @@ function parseArgs(argv) {
       "--ndjson": "ndjson",
       "--random-times": "randomTimes",
       "--sqlite-tuning": "tuning",
+      "--deferred": "deferred",
     }[key];
     if (flag) {
       o[flag] = true;
@@ -91,6 +99,7 @@ const load = (p) => import(pathToFileURL(path.join(opts.dist, p)).href);
 const { openStore } = await load("store/index.js");
 const { configureModel } = await load("monitor/models.js");
 const { Ingestor } = await load("monitor/ingest.js");
+const { DeferredProfiles } = await load("monitor/deferred-profiles.js");
 const { jsonTextItems, ndjsonItems } = await load("monitor/request-items.js");
 const { buildReferenceProfile, serializeDatasetProfile } = await load("sketch/index.js");
 
@@ -176,6 +185,7 @@ async function openBackend() {
   const dir = mkdtempSync(path.join(os.tmpdir(), "vigil-bench-ingest-"));
   const store = await openStore(path.join(dir, "vigil.db"), {
     sqliteSynchronous: opts.synchronous,
+    sqliteBackgroundCheckpoints: opts.deferred,
   });
   if (opts.tuning) {
     const { sql } = await import("kysely");
@@ -195,8 +205,8 @@ function quantile(sorted, q) {
   return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
 }
 
-async function run(store, label, bodies, concurrency) {
-  const ingestor = new Ingestor(store);
+async function run(store, label, bodies, concurrency, deferred) {
+  const ingestor = new Ingestor(store, deferred ? { deferred } : {});
   const latencies = [];
   let accepted = 0;
   let next = 0;
@@ -206,7 +216,7 @@ async function run(store, label, bodies, concurrency) {
       const text = bodies[next++];
       const start = performance.now();
       // What the route does with the raw body (src/server/routes/ingest.ts).
-      const items = opts.ndjson ? ndjsonItems(text) : jsonTextItems(text);
+      const items = opts.ndjson ? ndjsonItems(text, false) : jsonTextItems(text, false);
       const out = await ingestor.ingest("bench", items, NOW);
       if (out.rejected.length > 0) throw new Error(`rejected: ${JSON.stringify(out.rejected[0])}`);
       accepted += out.accepted;
@@ -251,26 +261,35 @@ try {
   const reference = buildReferenceProfile(columns, refCols, refRows);
   await store.putReferenceProfile(version.id, { data: serializeDatasetProfile(reference) });
 
+  let deferred;
+  if (opts.deferred) {
+    deferred = new DeferredProfiles(store);
+    await deferred.start();
+  }
   const results = [];
+  const cpu0 = process.cpuUsage();
   for (const c of opts.concurrency) {
     const n = Math.floor(opts.events / opts.batch);
     const bodies = Array.from({ length: n }, () => body(opts.batch));
-    results.push(await run(store, `batch ${opts.batch}`, bodies, c));
+    results.push(await run(store, `batch ${opts.batch}`, bodies, c, deferred));
   }
   if (opts.single > 0) {
     const bodies = Array.from({ length: opts.single }, () => body(1));
-    results.push(await run(store, "single", bodies, 64));
+    results.push(await run(store, "single", bodies, 64, deferred));
   }
+  const cpu = process.cpuUsage(cpu0);
+  // Counted profiles are written before they are compared with the stored events.
+  await deferred?.close();
   const stored = await store.countEvents(model.id);
   const windows = await store.listWindowProfiles(model.id);
   const counted = windows.reduce((s, w) => s + w.eventCount, 0);
   console.log(
-    `backend=${opts.backend}${opts.backend === "sqlite" ? ` synchronous=${opts.synchronous}` : ""} features=${opts.features} body=${opts.ndjson ? "ndjson" : "json"} times=${opts.randomTimes ? "random" : "advancing"}${opts.tuning ? " sqlite-tuning" : ""} node=${process.version} cpus=${os.cpus().length} load=${os.loadavg()[0].toFixed(2)}`,
+    `backend=${opts.backend}${opts.backend === "sqlite" ? ` synchronous=${opts.synchronous}${opts.deferred ? " deferred" : ""}` : ""} features=${opts.features} body=${opts.ndjson ? "ndjson" : "json"} times=${opts.randomTimes ? "random" : "advancing"}${opts.tuning ? " sqlite-tuning" : ""} node=${process.version} cpus=${os.cpus().length} load=${os.loadavg()[0].toFixed(2)}`,
   );
   console.table(results);
   const accepted = results.reduce((s, r) => s + r.events, 0);
   console.log(
-    `stored events ${stored}, accepted ${accepted}, counted in window profiles ${counted}`,
+    `stored events ${stored}, accepted ${accepted}, counted in window profiles ${counted}; process CPU (all threads, body generation included) ${((cpu.user + cpu.system) / accepted).toFixed(1)} us per event`,
   );
   if (stored !== accepted || counted !== accepted) {
     console.error("MISMATCH between accepted, stored and profiled events");

@@ -294,14 +294,15 @@ async function openLoop({ url, path: p, headers, rps, seconds, connections, make
     if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     send(due);
   }
-  const sentFor = (performance.now() - started) / 1000;
   await Promise.all([...inFlight]);
+  // Until the last answer: a server that falls behind takes longer than the offered time.
+  const servedIn = (performance.now() - started) / 1000;
   agent.destroy();
   latencies.sort((a, b) => a - b);
   const q = (x) =>
     Math.round(latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * x))] ?? 0);
   return {
-    seconds: sentFor,
+    seconds: servedIn,
     errors,
     timeouts,
     latency: { p50: q(0.5), p90: q(0.9), p99: q(0.99), max: Math.round(latencies.at(-1) ?? 0) },
@@ -688,7 +689,7 @@ function report(results, baseline, opts, loadStart) {
           offered >= TARGETS.batchedEventsPerSec &&
           rated.latency.p99 <= TARGETS.batchedP99Ms &&
           rated.errors + rated.timeouts === 0,
-        `${r.backend} batched, ${fmt(offered)} events/s offered for ${fmt(rated.seconds, 1)} s: ${fmt(rated.eventsPerSec)} events/s acknowledged, p99 ${rated.latency.p99} ms from when each request was due (target <= ${TARGETS.batchedP99Ms})${tag}`,
+        `${r.backend} batched, ${fmt(offered)} events/s offered for ${opts.duration} s: ${fmt(rated.eventsPerSec)} events/s acknowledged (the last answer after ${fmt(rated.seconds, 1)} s), p99 ${rated.latency.p99} ms from when each request was due (target <= ${TARGETS.batchedP99Ms})${tag}`,
       );
     }
     if (batched) {

@@ -6,6 +6,10 @@
  * KB for 20 features) off the request path: with single-event requests that encoding and
  * its write were most of each transaction.
  *
+ * The worker also parses and checks the events of large requests before their transaction
+ * (`check`), keeping the parsed events until they are counted, so the ingest thread only
+ * splits, inserts and commits.
+ *
  * Nothing acknowledged depends on it: the raw events are committed before the answer, and
  * the stored profile always equals a replay of the window's raw events up to its counted seq
  * (window_profiles.counted_seq), because events are counted in seq order from the exact
@@ -14,7 +18,7 @@
  * - after a crash (kill -9), `start()` replays the events past each window's counted seq
  *   before the server listens (`repairLagging`);
  * - readers that need a window's current profile (the scheduler before evaluating, the
- *   window route) call `flushDeferredProfiles(store)` first;
+ *   window route) call `flushWindowProfiles(ctx)` (ingest-plugin.ts) first;
  * - every write is a compare-and-set on counted_seq plus a check that the window holds
  *   exactly the events counted, so another process writing the same SQLite file, a sampled
  *   model's in-transaction update or a rebuild is never overwritten: on a mismatch the
@@ -50,10 +54,9 @@ import {
   handleRequest,
   WindowCounter,
 } from "./window-counter.js";
+import { binsFromReference, EventProfiler, newWindowProfile } from "./window-profile.js";
 
 type CheckRequest = Omit<Extract<CounterRequest, { type: "check" }>, "type" | "id">;
-
-import { binsFromReference, EventProfiler, newWindowProfile } from "./window-profile.js";
 
 export interface DeferredProfilesOptions {
   /** How often counted events are written to the window profiles, ms (default 1000). */
@@ -78,7 +81,7 @@ const PAGE = 5000;
 /** How long counts may wait in the outbox, and how many events make it go at once. */
 const OUTBOX_MS = 5;
 const OUTBOX_EVENTS = 2000;
-const WORKER_YOUNG_GENERATION_MB = Number(process.env.P1_YOUNG ?? 48);
+const WORKER_YOUNG_GENERATION_MB = 48;
 
 /**
  * Replays the window's stored events with afterSeq < seq < beforeSeq into `profile`, in seq
@@ -672,6 +675,10 @@ export class DeferredProfiles {
       this.worker = undefined;
       this.local = undefined;
       this.held.clear();
+      for (const p of this.pending.values()) {
+        p.reject(new VigilError("VIGIL_SHUTTING_DOWN", "Window profile counting has stopped."));
+      }
+      this.pending.clear();
       if (w) await w.terminate();
     }
   }

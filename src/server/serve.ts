@@ -3,7 +3,7 @@
  * start the background plugins, listen; and on stop, the reverse: stop taking requests,
  * drain the in-flight ones, stop the plugins last-started-first, close the store.
  */
-import { openStore, type Store } from "../store/index.js";
+import { type OpenStoreOptions, openStore, type Store } from "../store/index.js";
 import {
   type BuildServerOptions,
   buildServer,
@@ -22,6 +22,8 @@ export const DEFAULT_PORT = 7070;
 export interface ServeOptions {
   /** SQLite path or postgres:// URL; default VIGIL_DATABASE_URL, else ./.vigil/vigil.db. */
   db?: string;
+  /** SQLite commit durability (docs/store.md); default "async". */
+  sqliteSynchronous?: OpenStoreOptions["sqliteSynchronous"];
   host?: string;
   port?: number;
   bodyLimitBytes?: number;
@@ -54,7 +56,10 @@ export const FIRST_ADMIN_NAME = "admin (first start)";
 export async function startServe(opts: ServeOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? stderrLogger;
   // A long-running writer: SQLite checkpoints on a background thread, not in its commits.
-  const store = await openStore(opts.db, { sqliteBackgroundCheckpoints: true });
+  const store = await openStore(opts.db, {
+    sqliteBackgroundCheckpoints: true,
+    ...(opts.sqliteSynchronous ? { sqliteSynchronous: opts.sqliteSynchronous } : {}),
+  });
   const started: ServerPlugin[] = [];
   let server: VigilServer | undefined;
   try {

@@ -134,6 +134,21 @@ export function hashString(s: string): void {
   // UTF-8 needs at most 3 bytes per UTF-16 code unit.
   if (s.length * 3 > scratch.length)
     scratch = new Uint8Array(Math.max(s.length * 3, scratch.length * 2));
+  const n = s.length;
+  if (n <= 64) {
+    // Short ASCII strings (most category labels) are their own UTF-8: copied here, without
+    // the call into TextEncoder, which costs more than the hash for a few bytes.
+    let i = 0;
+    for (; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c >= 0x80) break;
+      scratch[i] = c;
+    }
+    if (i === n) {
+      murmur3x86128(scratch, n, 0);
+      return;
+    }
+  }
   const { written } = encoder.encodeInto(s, scratch);
   murmur3x86128(scratch, written, 0);
 }

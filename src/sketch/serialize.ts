@@ -1,3 +1,4 @@
+import * as zlib from "node:zlib";
 import { VigilError } from "../errors.js";
 import type { BinSpec } from "./bins.js";
 import { ColumnProfile } from "./column.js";
@@ -393,6 +394,8 @@ function readColumn(r: Reader): ColumnProfile {
   return col;
 }
 
+const nativeCrc32 = (zlib as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+
 const CRC_TABLE = (() => {
   const t = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
@@ -405,6 +408,11 @@ const CRC_TABLE = (() => {
 
 /** CRC-32 (IEEE 802.3, the same as zlib.crc32) of bytes[0..len). */
 export function crc32(bytes: Uint8Array, len: number = bytes.length): number {
+  // zlib's (Node >= 20.15) is about 20 times faster than the table loop below on profiles
+  // of a few hundred KB (a window profile is encoded at every write).
+  if (nativeCrc32 !== undefined) {
+    return nativeCrc32(len === bytes.length ? bytes : bytes.subarray(0, len), 0) >>> 0;
+  }
   let c = 0xffffffff;
   for (let i = 0; i < len; i++) {
     c = (CRC_TABLE[(c ^ (bytes[i] as number)) & 0xff] as number) ^ (c >>> 8);
