@@ -79,9 +79,8 @@ export interface DeferredProfilesOptions {
 
 const PAGE = 5000;
 /** How long counts may wait in the outbox, and how many events make it go at once. */
-const OUTBOX_MS = 5;
+const OUTBOX_MS = 20;
 const OUTBOX_EVENTS = 2000;
-const WORKER_YOUNG_GENERATION_MB = 48;
 
 /**
  * Replays the window's stored events with afterSeq < seq < beforeSeq into `profile`, in seq
@@ -276,11 +275,7 @@ export class DeferredProfiles {
       this.local = new WindowCounter();
       return;
     }
-    // A larger young generation: checked events live until counted (tens of ms), which
-    // otherwise promotes many of them to the old generation and its costlier collections.
-    const worker = new Worker(file, {
-      resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB },
-    });
+    const worker = new Worker(file);
     worker.unref();
     worker.on("message", (reply: CounterReply) => this.onReply(reply));
     const lost = (why: string) => {
