@@ -18,13 +18,15 @@
  * Duplicate ids are found by the insert itself (ON CONFLICT DO NOTHING RETURNING), so an
  * event is counted once however often it is sent.
  */
+
+import { isDeepStrictEqual } from "node:util";
 import { isVigilError, VigilError } from "../errors.js";
 import {
   type DatasetProfile,
   deserializeDatasetProfile,
   serializeDatasetProfile,
 } from "../sketch/index.js";
-import type { Repo, SerializedEventInput, Store, WindowKey } from "../store/index.js";
+import type { ModelRecord, Repo, SerializedEventInput, Store, WindowKey } from "../store/index.js";
 import { type MonitorConfig, requireMonitorConfig, windowStartOf } from "./config.js";
 import { type CheckedTicket, catchUpWindow, type DeferredProfiles } from "./deferred-profiles.js";
 import {
@@ -113,6 +115,13 @@ const MAX_COUNT_BACKLOG = 5_000;
  * A valid event of a request, checked here or on the profile worker. Every field is always
  * set (one object shape: these are made and read once per event on the ingest thread).
  */
+interface ParsedConfig {
+  model: ModelRecord;
+  config: MonitorConfig;
+  rules: EventRules;
+  stamp: string;
+}
+
 interface Accepted {
   index: number;
   id: string;
@@ -154,6 +163,15 @@ export class Ingestor {
   private readonly cache = new Map<string, CacheEntry>();
   /** Per model name: the event rules last read in a transaction, for off-thread checks. */
   private readonly rules = new Map<string, { rules: EventRules; stamp: string }>();
+  /**
+   * Per model name: the configuration parsed from the model row last read. Every
+   * transaction still reads the row (another process may have changed it); the parse, which
+   * cost more than the read, is redone only when the row differs.
+   */
+  private readonly configs = new Map<
+    string,
+    { model: ModelRecord; config: MonitorConfig; rules: EventRules; stamp: string }
+  >();
   /** `${modelId}\0${version}` -> version id (versions are never deleted). */
   private readonly versions = new Map<string, number>();
   /** versionId -> the decoded reference profile and when it was stored. */
@@ -292,16 +310,16 @@ export class Ingestor {
             for (const i of indices) failures[i] = err;
             continue;
           }
-          let config: MonitorConfig;
+          let parsed: ParsedConfig;
           try {
-            config = requireMonitorConfig(model);
+            parsed = this.parsedConfig(model);
           } catch (err) {
             for (const i of indices) failures[i] = err;
             continue;
           }
           await this.ingestModel(
             tx,
-            config,
+            parsed,
             indices.map((i) => ({
               pending: group[i] as Pending,
               outcome: outcomes[i] as IngestOutcome,
@@ -336,16 +354,24 @@ export class Ingestor {
     );
   }
 
+  private parsedConfig(model: ModelRecord): ParsedConfig {
+    const cached = this.configs.get(model.name);
+    if (cached && isDeepStrictEqual(cached.model, model)) return cached;
+    const config = requireMonitorConfig(model);
+    const rules = eventRules(config);
+    const parsed = { model, config, rules, stamp: JSON.stringify([model.id, rules]) };
+    this.configs.set(model.name, parsed);
+    return parsed;
+  }
+
   private async ingestModel(
     tx: Repo,
-    config: MonitorConfig,
+    { config, rules, stamp }: ParsedConfig,
     requests: { pending: Pending; outcome: IngestOutcome }[],
     written: [string, CacheEntry][],
     staged: CountBatch[],
   ): Promise<void> {
     const modelId = config.model.id;
-    const rules = eventRules(config);
-    const stamp = JSON.stringify([modelId, rules]);
     this.rules.set(config.model.name, { rules, stamp });
     const deferred = config.settings.ingest.sampleRate >= 1 ? this.deferred : undefined;
     const checked: { ev: Accepted; outcome: IngestOutcome }[] = [];
