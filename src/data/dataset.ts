@@ -611,27 +611,45 @@ async function profile(
 ): Promise<number> {
   const select: string[] = ["count(*)"];
   const slots: number[][] = [];
-  for (const p of plans) {
+  // Nulls counted by the Parquet writer (a text file's scratch copy) need no scan; NaN only
+  // when the writer saw none, since it tells whether there is one, not how many.
+  const written = plans.map((p) => {
+    const c = source.counts?.columns.get(p.info.name);
+    if (!c) return undefined;
+    if (p.cls === "integer" || p.cls === "temporal") return c;
+    return p.cls === "float" && c.hasNan === false ? c : undefined;
+  });
+  for (const [i, p] of plans.entries()) {
     const e = p.expr;
     const first = select.length;
-    if (p.cls === "float") {
-      select.push(`count(${e})`, `count_if(isnan(CAST(${e} AS DOUBLE)))`);
-    } else if (p.cls === "boolean") {
-      select.push(`count(${e})`, `count(DISTINCT ${e})`);
-    } else if (p.cls !== "string") {
-      select.push(`count(${e})`);
+    if (written[i] === undefined) {
+      if (p.cls === "float") {
+        // NaN counted as the values above +Infinity (DuckDB orders NaN above every number):
+        // a plain comparison, where isnan() doubled the cost of this scan (80 ms per 1M x 20).
+        select.push(`count(${e})`, `count_if(CAST(${e} AS DOUBLE) > 'inf'::DOUBLE)`);
+      } else if (p.cls === "boolean") {
+        select.push(`count(${e})`, `count(DISTINCT ${e})`);
+      } else if (p.cls !== "string") {
+        select.push(`count(${e})`);
+      }
     }
     slots.push(Array.from({ length: select.length - first }, (_, i) => first + i));
   }
-  const row = (
-    await conn.runAndReadAll(`SELECT ${select.join(", ")} FROM ${source.relation}`)
-  ).getRows()[0];
+  const row =
+    select.length === 1 && source.counts
+      ? [source.counts.rows]
+      : (
+          await conn.runAndReadAll(`SELECT ${select.join(", ")} FROM ${source.relation}`)
+        ).getRows()[0];
   if (!row) throw new Error("profile query returned no row");
   const rows = num(row[0]);
   const at = (i: number, j: number) => row[slots[i]?.[j] ?? -1];
   for (const [i, p] of plans.entries()) {
     p.info.rows = rows;
-    if (p.cls === "string") {
+    const w = written[i];
+    if (w) {
+      p.info.missing = w.nulls;
+    } else if (p.cls === "string") {
       await profileText(conn, source, p, rows);
     } else if (p.cls === "float") {
       p.info.missing = rows - num(at(i, 0)) + num(at(i, 1));

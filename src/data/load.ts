@@ -19,7 +19,15 @@ export interface Source {
   /** SQL for the 1-based data row of a row of `relation` (file order). */
   rowExpr: string;
   columns: { name: string; type: string }[];
+  /** Counts known without a scan (from writing the file), by column name. */
+  counts?: WrittenCounts;
   cleanup(): Promise<void>;
+}
+
+/** What DuckDB's Parquet writer counted while writing a scratch file (COPY ... RETURN_STATS). */
+export interface WrittenCounts {
+  rows: number;
+  columns: Map<string, { nulls: number; hasNan: boolean | undefined }>;
 }
 
 export async function loadSource(
@@ -58,21 +66,59 @@ function scratchFile(engine: Engine): { file: string; remove: () => Promise<void
   return { file, remove: () => rm(file, { force: true }) };
 }
 
-async function copyToParquet(engine: Engine, conn: DuckDBConnection, select: string, file: string) {
-  await engine.oneConversionAtATime(() =>
-    conn.run(`COPY (${select}) TO ${quoteString(file)} (FORMAT parquet, COMPRESSION uncompressed)`),
+/**
+ * The writer counts rows, nulls and NaN per column for the file's footer anyway; returned,
+ * they spare the profile a scan of every numeric column (0.15-0.25 s CPU per 1M x 20).
+ */
+async function copyToParquet(
+  engine: Engine,
+  conn: DuckDBConnection,
+  select: string,
+  file: string,
+): Promise<WrittenCounts | undefined> {
+  const reader = await engine.oneConversionAtATime(() =>
+    conn.runAndReadAll(
+      `COPY (${select}) TO ${quoteString(file)} (FORMAT parquet, COMPRESSION uncompressed, RETURN_STATS)`,
+    ),
   );
+  return writtenCounts(reader.getRows()[0]);
+}
+
+/** The row of COPY ... RETURN_STATS: count, then a map of quoted column name to its stats. */
+function writtenCounts(row: readonly unknown[] | undefined): WrittenCounts | undefined {
+  const entries = (row?.[4] as { entries?: unknown } | null | undefined)?.entries;
+  if (typeof row?.[1] !== "bigint" || !Array.isArray(entries)) return undefined;
+  const columns: WrittenCounts["columns"] = new Map();
+  for (const { key, value } of entries as { key: unknown; value: unknown }[]) {
+    const stats = new Map<unknown, unknown>(
+      ((value as { entries?: { key: unknown; value: unknown }[] })?.entries ?? []).map((e) => [
+        e.key,
+        e.value,
+      ]),
+    );
+    const nulls = Number(stats.get("null_count"));
+    if (typeof key !== "string" || !/^"(?:[^"]|"")*"$/.test(key) || !Number.isSafeInteger(nulls))
+      continue;
+    const nan = stats.get("has_nan");
+    columns.set(key.slice(1, -1).replaceAll('""', '"'), {
+      nulls,
+      hasNan: nan === "true" ? true : nan === "false" ? false : undefined,
+    });
+  }
+  return { rows: Number(row[1]), columns };
 }
 
 async function parquetSource(
   conn: DuckDBConnection,
   file: string,
   cleanup: () => Promise<void>,
+  counts: WrittenCounts | undefined,
 ): Promise<Source> {
   return {
     relation: `read_parquet(${quoteString(file)}, file_row_number=true)`,
     rowExpr: "(file_row_number + 1)",
     columns: await describe(conn, `read_parquet(${quoteString(file)})`),
+    ...(counts ? { counts } : {}),
     cleanup,
   };
 }
@@ -163,13 +209,13 @@ async function loadCsv(
   // the sniffer's sample missing bad values (the usual case) with room to spare.
   for (let attempt = 0; attempt < 4; attempt++) {
     try {
-      await copyToParquet(
+      const counts = await copyToParquet(
         engine,
         conn,
         `SELECT * FROM ${csvReader(path, ff, delim, varchar)}`,
         scratch.file,
       );
-      return await parquetSource(conn, scratch.file, scratch.remove);
+      return await parquetSource(conn, scratch.file, scratch.remove, counts);
     } catch (error) {
       await scratch.remove();
       const first = duckdbMessage(error);
@@ -230,8 +276,9 @@ async function loadJsonl(
     `read_json(${quoteString(path)}, format='newline_delimited', compression=${ff.gzip ? "'gzip'" : "'uncompressed'"}${extra})`;
   const create = (extra: string) =>
     copyToParquet(engine, conn, `SELECT * FROM ${reader(extra)}`, scratch.file);
+  let counts: WrittenCounts | undefined;
   try {
-    await create("");
+    counts = await create("");
   } catch (error) {
     await scratch.remove();
     const msg = duckdbMessage(error);
@@ -241,13 +288,13 @@ async function loadJsonl(
     }
     // Types guessed from the first records can be contradicted later: detect from all.
     try {
-      await create(", sample_size=-1");
+      counts = await create(", sample_size=-1");
     } catch (again) {
       await scratch.remove();
       throw parseError(path, duckdbMessage(again), undefined, again);
     }
   }
-  return parquetSource(conn, scratch.file, scratch.remove);
+  return parquetSource(conn, scratch.file, scratch.remove, counts);
 }
 
 function openStream(path: string, gzip: boolean): Readable {

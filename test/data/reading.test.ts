@@ -188,6 +188,23 @@ describe("details of text formats", () => {
     expect((await ds.categoryCounts("b")).categories).toEqual([]);
     await ds.close();
   });
+
+  it("counts as missing the NaN DuckDB parses from text and the blanks, before any column is read", async () => {
+    // "NAN" and "-nan" are not missing-value spellings: the CSV reader parses them as NaN, so
+    // the open-time counts cannot come from the null counts the scratch copy's writer returns.
+    const dir = caseDir();
+    const path = join(dir, "nan.csv");
+    writeFileSync(path, "x,y,z\n1,1,0.5\nNAN,2,\ninf,,1.5\n-nan,4,2.5\n2.5,5,\n");
+    const ds = await openDataset(path);
+    expect(ds.columns.map((c) => [c.name, c.sourceType, c.rows, c.missing])).toEqual([
+      ["x", "DOUBLE", 5, 2],
+      ["y", "BIGINT", 5, 1],
+      ["z", "DOUBLE", 5, 2],
+    ]);
+    const x = await ds.numericColumn("x");
+    expect([Array.from(x.values), x.missing, x.posInf]).toEqual([[1, 2.5], 2, 1]);
+    await ds.close();
+  });
 });
 
 describe("numeric columns read several per scan", () => {
