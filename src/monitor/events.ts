@@ -6,6 +6,7 @@
  * docs/monitoring.md ("Events") is the user-facing description of these rules.
  */
 import type { ErrorCode } from "../errors.js";
+import type { ColumnKind } from "../sketch/index.js";
 import type { MonitorConfig } from "./config.js";
 
 /** Why one event (or label) was not stored. `field` is "" when the item as a whole is wrong. */
@@ -173,6 +174,22 @@ export function eventRules(config: MonitorConfig): EventRules {
   };
 }
 
+/**
+ * The schema's features as a Map, one per schema object (parsed schemas are not changed
+ * afterwards): a Map lookup of each feature name costs less than an own-property test and a
+ * load keyed by a different name each time.
+ */
+const kindMaps = new WeakMap<object, ReadonlyMap<string, ColumnKind>>();
+
+function featureKinds(features: Record<string, ColumnKind>): ReadonlyMap<string, ColumnKind> {
+  let kinds = kindMaps.get(features);
+  if (kinds === undefined) {
+    kinds = new Map(Object.entries(features));
+    kindMaps.set(features, kinds);
+  }
+  return kinds;
+}
+
 /** What a request-independent check needs besides the configuration. */
 export interface CheckContext {
   /** The parts of the model's configuration an event is checked against. */
@@ -284,7 +301,7 @@ export function checkEvent(
     }
 
     const features = e.features;
-    const known = config.schema.features;
+    const known = featureKinds(config.schema.features);
     if (features !== undefined && features !== null) {
       if (!isObject(features))
         fail("features", `must be an object of name -> value, got ${describe(features)}`);
@@ -292,7 +309,7 @@ export function checkEvent(
       const count = ingest.typeErrors === "count";
       for (const name in features) {
         const value = features[name];
-        const kind = Object.hasOwn(known, name) ? known[name] : undefined;
+        const kind = known.get(name);
         if (kind === undefined) {
           checkString(name, "features", maxBytes);
           checkFree(value, `features.${name}`, maxBytes, 2);

@@ -1,5 +1,6 @@
 import { invalidArgument } from "../errors.js";
 import { hashNumber, hashOut, hashString } from "./hash.js";
+import { selectRank } from "./order.js";
 
 /**
  * Frequent items by the Misra–Gries summary ("Finding repeated elements", 1982) in its
@@ -18,7 +19,7 @@ import { hashNumber, hashOut, hashString } from "./hash.js";
  * The counters live in an open-addressing table keyed by the item's MurmurHash3 (the profile
  * passes the hash it already computed for HyperLogLog), so a high-cardinality stream costs a
  * probe per value and a rebuild per k new items, with no Map churn.
- * Cost: O(1) amortized per value, O(k log k) per reduction and merge, about 4k slots of memory.
+ * Cost: O(1) amortized per value, O(k) per reduction and merge, about 4k slots of memory.
  */
 
 export const DEFAULT_FREQUENT_K = 64;
@@ -55,7 +56,9 @@ export class FrequentItems<K extends string | number> {
   private hashes: Uint32Array;
   private mask: number;
   private used = 0;
-  private spare: [(K | undefined)[], Float64Array, Uint32Array] | null = null;
+  /** The occupied slots, in the order they were filled: reductions visit these, not the table. */
+  private slots: Int32Array;
+  private spare: [(K | undefined)[], Float64Array, Uint32Array, Int32Array] | null = null;
 
   constructor(k: number = DEFAULT_FREQUENT_K) {
     if (!Number.isInteger(k) || k < 1 || k > 100_000) {
@@ -67,6 +70,7 @@ export class FrequentItems<K extends string | number> {
     this.keys = new Array<K | undefined>(size);
     this.vals = new Float64Array(size);
     this.hashes = new Uint32Array(size);
+    this.slots = new Int32Array(size);
     this.mask = size - 1;
   }
 
@@ -75,7 +79,10 @@ export class FrequentItems<K extends string | number> {
     return this.used;
   }
 
-  /** Adds `count` occurrences; `hash` is hashOut[2] after hashNumber/hashString of the item. */
+  /**
+   * Adds `count` occurrences (a positive integer); `hash` is hashOut[2] after
+   * hashNumber/hashString of the item.
+   */
   add(item: K, count = 1, hash: number = hashOf(item)): void {
     this.n += count;
     this.insert(item, count, hash);
@@ -107,9 +114,9 @@ export class FrequentItems<K extends string | number> {
     // Room for every counter of both before the one reduction at the end.
     if (tableSize(this.used + other.used) > this.vals.length)
       this.rehash(tableSize(this.used + other.used), 0);
-    for (let i = 0; i < other.vals.length; i++) {
-      const c = other.vals[i] as number;
-      if (c !== 0) this.insert(other.keys[i] as K, c, other.hashes[i] as number);
+    for (let s = 0; s < other.used; s++) {
+      const i = other.slots[s] as number;
+      this.insert(other.keys[i] as K, other.vals[i] as number, other.hashes[i] as number);
     }
     this.n += other.n;
     this.error += other.error;
@@ -139,6 +146,7 @@ export class FrequentItems<K extends string | number> {
     f.keys = this.keys.slice();
     f.vals = this.vals.slice();
     f.hashes = this.hashes.slice();
+    f.slots = this.slots.slice();
     f.used = this.used;
     f.error = this.error;
     f.n = this.n;
@@ -164,17 +172,17 @@ export class FrequentItems<K extends string | number> {
     this.keys[i] = item;
     this.vals[i] = count;
     this.hashes[i] = h;
-    this.used++;
+    this.slots[this.used++] = i;
   }
 
   private reduce(): void {
-    const counts = new Float64Array(this.used);
-    let j = 0;
-    for (let i = 0; i < this.vals.length; i++)
-      if (this.vals[i] !== 0) counts[j++] = this.vals[i] as number;
-    counts.sort();
-    // (k+1)-th largest count.
-    const c = counts[counts.length - 1 - this.k] as number;
+    if (countScratch.length < this.used) countScratch = new Float64Array(this.used * 2);
+    const counts = countScratch;
+    const n = this.used;
+    for (let s = 0; s < n; s++) counts[s] = this.vals[this.slots[s] as number] as number;
+    // (k+1)-th largest count: a selection, not a sort (a reduction runs every k values of a
+    // high-cardinality stream).
+    const c = selectRank(counts, n, n - 1 - this.k);
     this.rehash(tableSize(2 * this.k + 1), c);
     this.error += c;
   }
@@ -184,21 +192,28 @@ export class FrequentItems<K extends string | number> {
     const keys = this.keys;
     const vals = this.vals;
     const hashes = this.hashes;
+    const slots = this.slots;
+    const used = this.used;
     if (size === vals.length && this.spare !== null) {
-      // Reuse the spare table of the same size instead of allocating.
-      [this.keys, this.vals, this.hashes] = this.spare;
-      this.vals.fill(0);
+      // Reuse the spare table of the same size (left empty) instead of allocating.
+      [this.keys, this.vals, this.hashes, this.slots] = this.spare;
     } else {
       this.keys = new Array<K | undefined>(size);
       this.vals = new Float64Array(size);
       this.hashes = new Uint32Array(size);
+      this.slots = new Int32Array(size);
     }
     this.mask = size - 1;
     this.used = 0;
-    for (let i = 0; i < vals.length; i++) {
+    for (let s = 0; s < used; s++) {
+      const i = slots[s] as number;
       const v = vals[i] as number;
       if (v > minus) this.insert(keys[i] as K, v - minus, hashes[i] as number);
+      vals[i] = 0;
     }
-    this.spare = size === vals.length ? [keys, vals, hashes] : null;
+    this.spare = size === vals.length ? [keys, vals, hashes, slots] : null;
   }
 }
+
+/** Shared by every reduction (they do not nest): no allocation per reduction. */
+let countScratch = new Float64Array(256);
