@@ -300,7 +300,7 @@ class FileDataset implements Dataset {
     // Fetched unsorted and sorted here, on a worker thread for long columns: scanning a
     // column and radix-sorting it costs less CPU than DuckDB's ORDER BY. The connection is
     // free meanwhile, so the next scan runs while this column sorts.
-    const { sorted, finite, negInf, posInf, distinct } = await sortColumnAsync(raw);
+    const { sorted, finite, negInf, posInf, distinct, mean, std } = await sortColumnAsync(raw);
     if (p.cls !== "string") {
       p.info.distinct = distinct + (negInf > 0 ? 1 : 0) + (posInf > 0 ? 1 : 0);
       p.info.distinctExact = true;
@@ -312,6 +312,8 @@ class FileDataset implements Dataset {
       negInf,
       typeErrors,
       distinct,
+      mean,
+      std,
     };
   }
 

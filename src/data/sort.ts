@@ -17,7 +17,7 @@
  * check that finds runs of equal values (integers) already in order.
  * Measured on the 1M-10M columns of bench/drift: 12-15 ms per 1M doubles, against 65 ms for
  * six 11-bit passes in JavaScript and 100 ms for the built-in sort.
- * The values move as 64-bit integers: no NaN is left when the passes run anyway.
+ * The values move as 64-bit integers, so a NaN in the passes keeps its bits.
  * Cost: O(n) for data with short runs (one histogram pass, at most two scatter passes, one
  * pass over the runs), O(n log n) at worst; 16 bytes per value of WebAssembly memory, kept
  * by each thread that sorts (grown to its longest column).
@@ -25,6 +25,13 @@
 
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
+import {
+  BLOCK,
+  blockSquaredDeviations,
+  blockSum,
+  longSquaredDeviations,
+  longSum,
+} from "../stats/distances/long-sums.js";
 import { RADIX_WASM } from "./radix-wasm.js";
 
 /** Below this length the comparison sort is as fast and needs no histograms. */
@@ -87,16 +94,35 @@ function sortNaNLast(values: Float64Array, radix: Radix): Float64Array {
   const pages = Math.ceil(need / 65536) - radix.memory.buffer.byteLength / 65536;
   if (pages > 0) radix.memory.grow(pages);
   const memory = radix.memory.buffer;
-  // Copied in without the NaNs, which go last, as the comparison sort puts them (their sign
-  // bit would otherwise split them).
+  // Copied in whole, a bulk copy (the columns Vigil reads hold no NaN; filtering them out
+  // value by value cost 2 ms per 1M). A NaN's key sorts it past +Infinity, or below
+  // -Infinity when its sign bit is set; with a payload only in the low word it shares an
+  // infinity's high word and may sit on either side of it. So trailing NaNs are just cut
+  // off, but when the sorted values start with a NaN or -Infinity or end with +Infinity,
+  // they are copied again without the NaNs and sorted again (NaNs go last, as the
+  // comparison sort puts them).
   const work = new Float64Array(memory, 0, n);
-  let m = 0;
-  for (let i = 0; i < n; i++) {
-    const v = values[i] as number;
-    if (!Number.isNaN(v)) work[m++] = v;
+  work.set(values);
+  let at = radixPasses(radix, n, b, c0, c1);
+  let out = new Float64Array(memory, at, n);
+  let m = n;
+  while (m > 0 && Number.isNaN(out[m - 1] as number)) m--;
+  const first = out[0] as number;
+  if (
+    m > 0 &&
+    (Number.isNaN(first) ||
+      first === Number.NEGATIVE_INFINITY ||
+      out[m - 1] === Number.POSITIVE_INFINITY)
+  ) {
+    m = 0;
+    for (let i = 0; i < n; i++) {
+      const v = values[i] as number;
+      if (!Number.isNaN(v)) work[m++] = v;
+    }
+    at = radixPasses(radix, m, b, c0, c1);
+    out = new Float64Array(memory, at, m);
   }
-  const at = radixPasses(radix, m, b, c0, c1);
-  values.set(new Float64Array(memory, at, m));
+  values.set(out.subarray(0, m));
   values.fill(Number.NaN, m);
   finishRuns(values.subarray(0, m));
   return values;
@@ -185,10 +211,28 @@ export interface SortedColumn {
   nan: number;
   /** Distinct finite values. */
   distinct: number;
+  /**
+   * Mean and population std (ddof 0) of the finite values, two-pass with long-sums.ts's sums
+   * (the same numbers summarizeNumeric computes), NaN when there are none. Computed where the
+   * column was sorted, so a worker's column costs the main thread nothing.
+   */
+  mean: number;
+  std: number;
 }
 
-/** Counts over a sorted array: infinities and NaN at the ends, distinct finite values between. */
-function describeSorted(sorted: Float64Array): [number, number, number, number] {
+type Description = [number, number, number, number, number, number];
+
+/**
+ * Counts over a sorted array: infinities and NaN at the ends, distinct finite values between;
+ * then the finite values' mean and std, with long-sums.ts's `sum` and `squares`. They come as
+ * arguments because this source also runs in the workers, where names this module imports
+ * do not exist (the build and the test runner rename them differently).
+ */
+function describeSorted(
+  sorted: Float64Array,
+  sum: (x: Float64Array) => number,
+  squares: (x: Float64Array, mean: number) => number,
+): Description {
   let m = sorted.length;
   while (m > 0 && Number.isNaN(sorted[m - 1] as number)) m--;
   let lo = 0;
@@ -197,16 +241,19 @@ function describeSorted(sorted: Float64Array): [number, number, number, number] 
   while (hi > lo && sorted[hi - 1] === Number.POSITIVE_INFINITY) hi--;
   let distinct = hi > lo ? 1 : 0;
   for (let i = lo + 1; i < hi; i++) if (sorted[i] !== sorted[i - 1]) distinct++;
-  return [lo, m - hi, sorted.length - m, distinct];
+  const finite = sorted.subarray(lo, hi);
+  const mean = sum(finite) / finite.length;
+  const std = Math.sqrt(squares(finite, mean) / finite.length);
+  return [lo, m - hi, sorted.length - m, distinct, mean, std];
 }
 
 function sortedColumn(
   sorted: Float64Array,
-  [negInf, posInf, nan, distinct]: [number, number, number, number],
+  [negInf, posInf, nan, distinct, mean, std]: Description,
 ): SortedColumn {
   const finite =
     negInf + posInf + nan === 0 ? sorted : sorted.subarray(negInf, sorted.length - nan - posInf);
-  return { sorted, finite, negInf, posInf, nan, distinct };
+  return { sorted, finite, negInf, posInf, nan, distinct, mean, std };
 }
 
 // ---------------------------------------------------------------- off the main thread
@@ -234,7 +281,7 @@ interface SortReply {
   buffer: ArrayBuffer;
   byteOffset: number;
   length: number;
-  counts: [number, number, number, number];
+  counts: Description;
 }
 
 let pool: SortWorker[] | null | undefined;
@@ -252,6 +299,11 @@ function workerSource(): string {
     `const SMALL = ${SMALL};`,
     `const SHORT_RUN = ${SHORT_RUN};`,
     `const COUNT_BYTES = ${COUNT_BYTES};`,
+    `const BLOCK = ${BLOCK};`,
+    blockSum.toString(),
+    blockSquaredDeviations.toString(),
+    longSum.toString(),
+    longSquaredDeviations.toString(),
     newRadix.toString(),
     sortNaNLast.toString(),
     radixPasses.toString(),
@@ -263,7 +315,7 @@ function workerSource(): string {
     parentPort.on("message", (m) => {
       const values = new Float64Array(m.buffer, m.byteOffset, m.length);
       sortNaNLast(values, radix);
-      parentPort.postMessage({ ...m, counts: describeSorted(values) }, [m.buffer]);
+      parentPort.postMessage({ ...m, counts: describeSorted(values, longSum, longSquaredDeviations) }, [m.buffer]);
     });`,
   ].join("\n");
 }
@@ -308,7 +360,7 @@ export function startSortWorkers(): void {
 
 function sortHere(values: Float64Array): SortedColumn {
   const sorted = sortFloat64(values);
-  return sortedColumn(sorted, describeSorted(sorted));
+  return sortedColumn(sorted, describeSorted(sorted, longSum, longSquaredDeviations));
 }
 
 /**

@@ -72,6 +72,9 @@ export interface NumericColumn {
   typeErrors: { count: number; samples: TypeErrorSample[] };
   /** Exact number of distinct finite values (counted from the sorted values). */
   distinct: number;
+  /** Mean and population std (ddof 0) of `values`, computed where they were sorted. */
+  mean: number;
+  std: number;
 }
 
 /** All categories, by count descending then name ascending. */

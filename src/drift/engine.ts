@@ -450,15 +450,23 @@ function testNumeric(
     negInf: c.negInf,
     typeErrors: c.typeErrors.count,
   });
-  const result = attempt(() => run(ref.values, cur.values), plan, method, findings);
+  const moments = (c: typeof ref) =>
+    c.mean !== undefined && c.std !== undefined ? { mean: c.mean, std: c.std } : undefined;
+  const reference = summarizeNumeric(ref.values, extra(ref), moments(ref));
+  const result = attempt(
+    () => run(ref.values, cur.values, { referenceStd: reference.std as number }),
+    plan,
+    method,
+    findings,
+  );
   if (!result) return undefined;
   return {
     plan,
     method,
     result,
     threshold: thresholdFor(method),
-    reference: summarizeNumeric(ref.values, extra(ref)),
-    current: summarizeNumeric(cur.values, extra(cur)),
+    reference,
+    current: summarizeNumeric(cur.values, extra(cur), moments(cur)),
     histogram: numericDisplayHistogram(ref.values, cur.values),
   };
 }

@@ -1,4 +1,5 @@
 import { VigilError } from "../errors.js";
+import { wassersteinNormedSorted } from "../stats/distances/wasserstein-normed.js";
 import {
   andersonKSample,
   benjaminiHochberg,
@@ -23,6 +24,12 @@ import {
 } from "../stats/index.js";
 import type { DriftKind } from "./kinds.js";
 
+/** What the engine has already computed from the reference (its column summary), reused. */
+export interface KnownMoments {
+  /** Population standard deviation (ddof 0). */
+  referenceStd: number;
+}
+
 /** What a method returns for one column. `score` is what the threshold is compared with. */
 export interface MethodResult {
   statistic: number;
@@ -44,7 +51,7 @@ export interface DriftMethod {
   readonly reference: string;
   /** Categorical methods that need exactly two categories (2 x 2 tables). */
   readonly maxCategories?: number;
-  numeric?(ref: Float64Array, cur: Float64Array): MethodResult;
+  numeric?(ref: Float64Array, cur: Float64Array, known?: KnownMoments): MethodResult;
   categorical?(ref: Float64Array, cur: Float64Array): MethodResult;
 }
 
@@ -88,7 +95,12 @@ const METHOD_LIST: DriftMethod[] = [
     defaultThreshold: 0.1,
     reference:
       "scipy.stats.wasserstein_distance divided by numpy.std(reference); Evidently's normed Wasserstein",
-    numeric: (ref, cur) => ({ statistic: wassersteinNormed(ref, cur, sorted), pValue: null }),
+    numeric: (ref, cur, known) => ({
+      statistic: known
+        ? wassersteinNormedSorted(ref, cur, known.referenceStd)
+        : wassersteinNormed(ref, cur, sorted),
+      pValue: null,
+    }),
   },
   {
     id: "chisquare",

@@ -26,6 +26,12 @@ export interface SourceNumericColumn {
   posInf: number;
   negInf: number;
   typeErrors: { count: number; samples: TypeErrorSample[] };
+  /**
+   * Optional: mean and population std (ddof 0) of `values` as summarizeNumeric computes them,
+   * when the source has them already (src/data computes them on its sort workers).
+   */
+  mean?: number;
+  std?: number;
 }
 
 export interface SourceCategoryCounts {

@@ -48,9 +48,11 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   return a + (h - lo) * (b - a);
 }
 
+/** `known`: the mean and std of `sorted` when the caller has them (not computed again). */
 export function summarizeNumeric(
   sorted: Float64Array,
   extra: { missing: number; posInf: number; negInf: number; typeErrors: number },
+  known?: { mean: number; std: number },
 ): NumericSummary {
   const n = sorted.length;
   if (n === 0) {
@@ -70,14 +72,14 @@ export function summarizeNumeric(
     };
   }
   // Two passes: the mean first, then squared deviations, which stays accurate for large offsets.
-  const mean = longSum(sorted) / n;
-  const ss = longSquaredDeviations(sorted, mean);
+  const mean = known?.mean ?? longSum(sorted) / n;
+  const std = known?.std ?? Math.sqrt(longSquaredDeviations(sorted, mean) / n);
   return {
     type: "numeric",
     count: n,
     ...extra,
     mean,
-    std: Math.sqrt(ss / n),
+    std,
     min: sorted[0] as number,
     p05: quantileSorted(sorted, 0.05),
     p25: quantileSorted(sorted, 0.25),

@@ -4,6 +4,7 @@ import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
 import { sortColumnAsync, sortFloat64, sortFloat64Async } from "../../src/data/sort.js";
+import { longSquaredDeviations, longSum } from "../../src/stats/distances/long-sums.js";
 import { transpiledCli } from "../helpers/cli-process.js";
 
 /** Park-Miller generator: the same numbers on every run. */
@@ -95,6 +96,36 @@ describe("sortFloat64", () => {
       ),
     ],
   ];
+  it("puts NaNs of any sign and payload last, next to infinities that share their high word", () => {
+    // Bit patterns: quiet NaN with the sign bit, and NaNs whose payload is only in the low
+    // word (their high word is an infinity's), among values and both infinities.
+    const nans = [
+      [0x00000000, 0xfff80000],
+      [0x00000001, 0x7ff00000],
+      [0x00000001, 0xfff00000],
+    ];
+    for (const [seed, withInf] of [
+      [31, true],
+      [32, false],
+    ] as const) {
+      const x = build(3000, seed, (r) => r() - 0.5);
+      const words = new Uint32Array(x.buffer);
+      for (let i = 0; i < x.length; i += 97) {
+        const [lo, hi] = nans[(i / 97) % 3] as number[];
+        words[2 * i] = lo as number;
+        words[2 * i + 1] = hi as number;
+      }
+      if (withInf) {
+        x[5] = Number.POSITIVE_INFINITY;
+        x[6] = Number.NEGATIVE_INFINITY;
+      }
+      const expected = Array.from(x.slice().sort());
+      const got = Array.from(sortFloat64(x.slice()));
+      expect(got).toEqual(expected);
+      expect(Number.isNaN(got[got.length - 1] as number)).toBe(true);
+    }
+  });
+
   for (const [name, values] of cases) {
     it(`matches Float64Array.prototype.sort: ${name}`, () => {
       expectSameAsBuiltin(values);
@@ -169,7 +200,7 @@ describe("sortFloat64Async (worker threads for long columns)", () => {
     expect(got[123_456]).toBe(expected[123_456]);
   });
 
-  it("counts infinities, NaN and distinct finite values, on a worker and without", async () => {
+  it("counts infinities, NaN and distinct finite values, with their moments, on a worker and without", async () => {
     for (const n of [2000, 120_000]) {
       const x = build(n, 26, (r, i) =>
         i % 1000 === 1
@@ -188,6 +219,10 @@ describe("sortFloat64Async (worker threads for long columns)", () => {
       expect(got.distinct).toBe(new Set(finite).size);
       expect(Array.from(got.finite)).toEqual(Array.from(finite));
       expect(got.sorted.length).toBe(n);
+      // The moments the drift summary would compute from the finite values, to the bit.
+      const mean = longSum(finite) / finite.length;
+      expect(got.mean).toBe(mean);
+      expect(got.std).toBe(Math.sqrt(longSquaredDeviations(finite, mean) / finite.length));
     }
   });
 

@@ -6,4 +6,4 @@ export * from "./kl-divergence.js";
 export * from "./psi.js";
 export * from "./total-variation.js";
 export { wassersteinDistance } from "./wasserstein.js";
-export * from "./wasserstein-normed.js";
+export { WASSERSTEIN_NORM_FLOOR, wassersteinNormed } from "./wasserstein-normed.js";

@@ -9,15 +9,24 @@
  * step (four dependent operations) per value.
  */
 
-const BLOCK = 1024;
+export const BLOCK = 1024;
 
-function blockSum(x: Float64Array, from: number, to: number): number {
+// blockSum, blockSquaredDeviations, longSum and longSquaredDeviations are also sent as source
+// text to the sort workers (src/data/sort.ts), which compute each column's moments: they
+// must only use each other and BLOCK.
+
+export function blockSum(x: Float64Array, from: number, to: number): number {
   let s = 0;
   for (let i = from; i < to; i++) s += x[i] as number;
   return s;
 }
 
-function blockSquaredDeviations(x: Float64Array, from: number, to: number, mean: number): number {
+export function blockSquaredDeviations(
+  x: Float64Array,
+  from: number,
+  to: number,
+  mean: number,
+): number {
   let s = 0;
   for (let i = from; i < to; i++) {
     const d = (x[i] as number) - mean;

@@ -32,6 +32,19 @@ export function wassersteinNormed(
   return cdfDistance(u, v, 1) / Math.max(populationStd(u), WASSERSTEIN_NORM_FLOOR);
 }
 
+/**
+ * wassersteinNormed for samples the caller has sorted itself (finite, ascending: the drift
+ * engine's columns), with the reference's population std it has already computed (the column
+ * summary's): neither the O(n) checks nor the std are done again, about 6 ms per 1M values.
+ */
+export function wassersteinNormedSorted(
+  ref: Float64Array,
+  cur: Float64Array,
+  referenceStd: number,
+): number {
+  return cdfDistance(ref, cur, 1) / Math.max(referenceStd, WASSERSTEIN_NORM_FLOOR);
+}
+
 /** sqrt(mean((x − mean)^2)), two-pass like numpy.std, with compensated sums. */
 function populationStd(x: Float64Array): number {
   return Math.sqrt(longSquaredDeviations(x, longSum(x) / x.length) / x.length);
