@@ -141,16 +141,21 @@ export async function loadReference(
   return { profile: deserializeDatasetProfile(ref.data), baseline: ref.baseline };
 }
 
-/** The performance of a window from its labeled events (and the latest label receipt time). */
+/**
+ * The performance of a window from its labeled events (and the latest label receipt time).
+ * `storedEvents`: the window's stored events when the caller knows them, else counted.
+ */
 export async function windowPerformance(
   store: Repo,
   ctx: ModelContext,
   key: WindowKey,
   baseline: JsonValue | null,
+  storedEvents?: number,
 ): Promise<{ result: PerformanceResult; receivedThrough: number }> {
   const [rows, events] = await Promise.all([
     labeledRows(store, key),
-    store.countEvents(key.modelId, { versionId: key.versionId, windowStart: key.windowStart }),
+    storedEvents ??
+      store.countEvents(key.modelId, { versionId: key.versionId, windowStart: key.windowStart }),
   ]);
   let receivedThrough = 0;
   const labeled: LabeledPrediction[] = rows.map((r) => {
@@ -232,11 +237,16 @@ export async function evaluateWindow(
   points.push(...operationsPoints(operations));
   points.push({ name: METRIC.EVENT_COUNT, value: record.eventCount });
 
+  // Closing a window (the scheduler, right after its end): every event its profile counts
+  // is stored (retention only removes old windows' events), so the profile's count is the
+  // stored count. Counting the rows instead read the whole window's index on the server's
+  // thread: 0.8 s for a window of 4M events, a pause every ingest request waited for.
   const { result: performance, receivedThrough } = await windowPerformance(
     store,
     ctx,
     key,
     reference?.baseline ?? null,
+    options.close ? record.eventCount : undefined,
   );
   if (performance.note) notes.push(performance.note);
   points.push(...performancePoints(performance, receivedThrough));
