@@ -21,6 +21,7 @@ import path from "node:path";
 import { PerformanceObserver } from "node:perf_hooks";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
+import { eventTails, featureSchema } from "./ingest-events.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..");
@@ -55,28 +56,6 @@ function parseArgs(argv) {
     } else throw new Error(`unknown option ${key}`);
   }
   return o;
-}
-
-// The events of bench/ingest.mjs (featureSchema, eventTails, requestMaker).
-function featureSchema(n) {
-  const f = {};
-  for (let j = 0; j < n; j++) f[`f${j}`] = j % 4 === 3 ? "categorical" : "numeric";
-  return f;
-}
-
-function eventTails(count, features) {
-  const tails = [];
-  for (let i = 0; i < count; i++) {
-    const f = {};
-    for (let j = 0; j < features; j++) {
-      f[`f${j}`] =
-        j % 4 === 3 ? `cat${(i * 7 + j) % 13}` : Math.round(Math.sin(i * 0.37 + j) * 1e4) / 100;
-    }
-    tails.push(
-      `"version":"1","features":${JSON.stringify(f)},"prediction":"${i % 2}","scores":{"1":${(i % 100) / 100}},"latency_ms":${(i % 40) + 0.5}}`,
-    );
-  }
-  return tails;
 }
 
 /** Each request's item texts, as the ingest thread splits them off the body. */

@@ -39,6 +39,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { eventTails, featureSchema } from "./ingest-events.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, "..");
@@ -185,29 +186,7 @@ function build(opts) {
 }
 
 // ---------------------------------------------------------------------------------------
-// Payloads: each event is a fixed JSON tail after a fresh id and the current time, so a
-// 500-event body costs a string join, not 500 JSON.stringify calls, in this process.
-
-function featureSchema(n) {
-  const f = {};
-  for (let j = 0; j < n; j++) f[`f${j}`] = j % 4 === 3 ? "categorical" : "numeric";
-  return f;
-}
-
-function eventTails(count, features) {
-  const tails = [];
-  for (let i = 0; i < count; i++) {
-    const f = {};
-    for (let j = 0; j < features; j++) {
-      f[`f${j}`] =
-        j % 4 === 3 ? `cat${(i * 7 + j) % 13}` : Math.round(Math.sin(i * 0.37 + j) * 1e4) / 100;
-    }
-    tails.push(
-      `"version":"1","features":${JSON.stringify(f)},"prediction":"${i % 2}","scores":{"1":${(i % 100) / 100}},"latency_ms":${(i % 40) + 0.5}}`,
-    );
-  }
-  return tails;
-}
+// Payloads (bench/ingest-events.mjs)
 
 /**
  * Request bodies with `n` fresh events each (ids `<tag>-<request>-<i>`, the current time),
