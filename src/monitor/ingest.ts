@@ -111,17 +111,19 @@ const OFF_THREAD_MIN_ITEMS = 16;
  */
 const MAX_COUNT_BACKLOG = 5_000;
 
-/**
- * A valid event of a request, checked here or on the profile worker. Every field is always
- * set (one object shape: these are made and read once per event on the ingest thread).
- */
+/** A model row's monitoring configuration, parsed, with the event rules it implies. */
 interface ParsedConfig {
   model: ModelRecord;
   config: MonitorConfig;
   rules: EventRules;
+  /** Identifies the rules: an off-thread check made against other rules is redone. */
   stamp: string;
 }
 
+/**
+ * A valid event of a request, checked here or on the profile worker. Every field is always
+ * set (one object shape: these are made and read once per event on the ingest thread).
+ */
 interface Accepted {
   index: number;
   id: string;
@@ -168,10 +170,7 @@ export class Ingestor {
    * transaction still reads the row (another process may have changed it); the parse, which
    * cost more than the read, is redone only when the row differs.
    */
-  private readonly configs = new Map<
-    string,
-    { model: ModelRecord; config: MonitorConfig; rules: EventRules; stamp: string }
-  >();
+  private readonly configs = new Map<string, ParsedConfig>();
   /** `${modelId}\0${version}` -> version id (versions are never deleted). */
   private readonly versions = new Map<string, number>();
   /** versionId -> the decoded reference profile and when it was stored. */
