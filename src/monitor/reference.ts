@@ -105,6 +105,44 @@ async function describe(conn: DuckDBConnection, read: string, path: string) {
   }
 }
 
+/** A data file opened in its own DuckDB instance: its read expression and columns. */
+interface OpenedFile {
+  conn: DuckDBConnection;
+  format: ReturnType<typeof detectQueryFormat>;
+  read: string;
+  label: string;
+  columns: { name: string; type: string }[];
+}
+
+/**
+ * Opens `path` (VIGIL_FILE_NOT_FOUND when absent) and runs `use` on it; DuckDB's errors
+ * become parse errors naming the file, and the instance is closed afterwards.
+ */
+async function withFile<T>(
+  path: string,
+  opts: { format?: string | undefined; label?: string | undefined; threads?: number | undefined },
+  use: (file: OpenedFile) => Promise<T>,
+): Promise<T> {
+  const format = detectQueryFormat(path, opts.format);
+  const label = opts.label ?? path;
+  if (!existsSync(path)) throw new VigilError("VIGIL_FILE_NOT_FOUND", `no such file: ${label}`);
+  const read = readExpression(path, format);
+  const instance = await DuckDBInstance.create(":memory:", {
+    ...(opts.threads ? { threads: String(opts.threads) } : {}),
+    autoinstall_known_extensions: "false",
+  });
+  const conn = await instance.connect();
+  try {
+    return await use({ conn, format, read, label, columns: await describe(conn, read, label) });
+  } catch (err) {
+    if (isVigilError(err)) throw err;
+    throw parseError(label, duckdbMessage(err), undefined, err);
+  } finally {
+    conn.closeSync();
+    instance.closeSync();
+  }
+}
+
 /** One streamed pass over the file into `profile`. */
 async function profilePass(
   conn: DuckDBConnection,
@@ -181,17 +219,7 @@ export async function buildReference(
   config: MonitorConfig,
   opts: ReferenceOptions = {},
 ): Promise<BuiltReference> {
-  const format = detectQueryFormat(path, opts.format);
-  const label = opts.label ?? path;
-  if (!existsSync(path)) throw new VigilError("VIGIL_FILE_NOT_FOUND", `no such file: ${label}`);
-  const read = readExpression(path, format);
-  const instance = await DuckDBInstance.create(":memory:", {
-    ...(opts.threads ? { threads: String(opts.threads) } : {}),
-    autoinstall_known_extensions: "false",
-  });
-  const conn = await instance.connect();
-  try {
-    const columns = await describe(conn, read, label);
+  return withFile(path, opts, async ({ conn, format, read, label, columns }) => {
     const types = new Map(columns.map((c) => [c.name, c.type]));
     const want = (name: string, role: string): string => {
       const t = types.get(name);
@@ -276,13 +304,7 @@ export async function buildReference(
       baseline.evaluatedRows = report.rows;
     }
     return { profile, bytes: serializeDatasetProfile(profile), rows, baseline };
-  } catch (err) {
-    if (isVigilError(err)) throw err;
-    throw parseError(label, duckdbMessage(err), undefined, err);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+  });
 }
 
 export interface FileProfile {
@@ -301,17 +323,7 @@ export async function profileFile(
   path: string,
   opts: { format?: string | undefined; label?: string | undefined; threads?: number } = {},
 ): Promise<FileProfile> {
-  const format = detectQueryFormat(path, opts.format);
-  const label = opts.label ?? path;
-  if (!existsSync(path)) throw new VigilError("VIGIL_FILE_NOT_FOUND", `no such file: ${label}`);
-  const read = readExpression(path, format);
-  const instance = await DuckDBInstance.create(":memory:", {
-    ...(opts.threads ? { threads: String(opts.threads) } : {}),
-    autoinstall_known_extensions: "false",
-  });
-  const conn = await instance.connect();
-  try {
-    const columns = await describe(conn, read, label);
+  return withFile(path, opts, async ({ conn, read, label, columns }) => {
     const schema: Record<string, ColumnKind> = {};
     const plans = columns.map((c) => {
       const kind: ColumnKind = isNumericType(c.type) ? "numeric" : "categorical";
@@ -321,13 +333,7 @@ export async function profileFile(
     const profile = new DatasetProfile(schema);
     const rows = await profilePass(conn, read, label, plans, [], profile);
     return { profile, bytes: serializeDatasetProfile(profile), rows };
-  } catch (err) {
-    if (isVigilError(err)) throw err;
-    throw parseError(label, duckdbMessage(err), undefined, err);
-  } finally {
-    conn.closeSync();
-    instance.closeSync();
-  }
+  });
 }
 
 /**
