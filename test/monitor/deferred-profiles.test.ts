@@ -19,43 +19,12 @@ import { configureModel } from "../../src/monitor/models.js";
 import { rebuildWindowProfile } from "../../src/monitor/rebuild.js";
 import { jsonTextItems } from "../../src/monitor/request-items.js";
 import { DatasetProfile, serializeDatasetProfile } from "../../src/sketch/index.js";
-import type { JsonValue, Store, WindowKey } from "../../src/store/index.js";
+import type { Store, WindowKey } from "../../src/store/index.js";
+import { COLUMNS, type Event, NOW, PREVIOUS, setupChurn, WINDOW } from "../helpers/churn-model.js";
 import { transpiledCli } from "../helpers/cli-process.js";
 import { storeBackends } from "../helpers/store-backends.js";
 
 const { backends } = await storeBackends("monitor-deferred");
-
-const NOW = Date.UTC(2026, 0, 15, 12, 2, 0);
-const WINDOW = Date.UTC(2026, 0, 15, 12, 0, 0);
-const PREVIOUS = WINDOW - 300_000;
-const COLUMNS = {
-  age: "numeric",
-  plan: "categorical",
-  $prediction: "categorical",
-  $score: "numeric",
-  $latency_ms: "numeric",
-  $error: "categorical",
-  $unknown: "categorical",
-} as const;
-
-type Event = Record<string, unknown>;
-
-async function setup(store: Store, monitors: JsonValue = {}) {
-  await configureModel(
-    store,
-    "churn",
-    {
-      task: "binary",
-      schema: { features: { age: "numeric", plan: "categorical" } },
-      window: "5m",
-      settings: monitors,
-    },
-    "tester",
-  );
-  const model = await store.requireModel("churn");
-  const v1 = await store.createVersion(model.id, { version: "1" });
-  return { model, v1 };
-}
 
 let seed = 11;
 function rnd(): number {
@@ -137,7 +106,7 @@ for (const backend of backends) {
 
     it("writes at flush the same bytes as counting in the transaction, and a rebuild agrees", async () => {
       const store = await open();
-      const { model, v1 } = await setup(store);
+      const { model, v1 } = await setupChurn(store);
       const deferred = await deferredOn(store);
       const ingestor = new Ingestor(store, { deferred });
       const current = makeEvents(120, "c");
@@ -176,7 +145,7 @@ for (const backend of backends) {
 
     it("replays what a process counted but never wrote (kill -9), on the next start", async () => {
       const store = await open();
-      const { model, v1 } = await setup(store);
+      const { model, v1 } = await setupChurn(store);
       const first = await deferredOn(store);
       const ingestor = new Ingestor(store, { deferred: first });
       const events = makeEvents(80, "k");
@@ -204,7 +173,7 @@ for (const backend of backends) {
 
     it("stays exact with two writers on one file: a write over the other's events is replayed", async () => {
       const store = await open();
-      const { model, v1 } = await setup(store);
+      const { model, v1 } = await setupChurn(store);
       const da = await deferredOn(store);
       const db = await deferredOn(store);
       const a = new Ingestor(store, { deferred: da });
@@ -226,7 +195,7 @@ for (const backend of backends) {
 
     it("hands a window back to in-transaction counting when its model starts sampling", async () => {
       const store = await open();
-      const { model, v1 } = await setup(store);
+      const { model, v1 } = await setupChurn(store);
       const deferred = await deferredOn(store);
       const ingestor = new Ingestor(store, { deferred });
       const events = makeEvents(60, "s");
@@ -247,7 +216,7 @@ for (const backend of backends) {
 
     it("checks large requests on a worker thread with the same answers and profiles", async () => {
       const store = await open();
-      const { model, v1 } = await setup(store);
+      const { model, v1 } = await setupChurn(store);
       // The transpiled copy of src/ the CLI tests run (the compiled worker entry).
       const workerFile = join(
         dirname(transpiledCli()),

@@ -22,6 +22,7 @@ import {
   serializeDatasetProfile,
 } from "../../src/sketch/index.js";
 import type { JsonValue, Store } from "../../src/store/index.js";
+import { COLUMNS, type Event, NOW, PREVIOUS, setupChurn, WINDOW } from "../helpers/churn-model.js";
 import { expectCode } from "../helpers/error-code.js";
 import { storeBackends, suiteStores } from "../helpers/store-backends.js";
 
@@ -32,37 +33,10 @@ function categoryCount(col: { frequent: unknown }, item: string): number {
 
 const { backends } = await storeBackends("monitor-ingest");
 
-const NOW = Date.UTC(2026, 0, 15, 12, 2, 0);
-const WINDOW = Date.UTC(2026, 0, 15, 12, 0, 0);
-const PREVIOUS = WINDOW - 300_000;
-const COLUMNS = {
-  age: "numeric",
-  plan: "categorical",
-  $prediction: "categorical",
-  $score: "numeric",
-  $latency_ms: "numeric",
-  $error: "categorical",
-  $unknown: "categorical",
-} as const;
-
-type Event = Record<string, unknown>;
-
 async function setup(store: Store, monitors: JsonValue = {}) {
-  await configureModel(
-    store,
-    "churn",
-    {
-      task: "binary",
-      schema: { features: { age: "numeric", plan: "categorical" } },
-      window: "5m",
-      settings: monitors,
-    },
-    "tester",
-  );
-  const model = await store.requireModel("churn");
-  const v1 = await store.createVersion(model.id, { version: "1" });
-  const v2 = await store.createVersion(model.id, { version: "2" });
-  return { model, v1, v2 };
+  const churn = await setupChurn(store, monitors);
+  const v2 = await store.createVersion(churn.model.id, { version: "2" });
+  return { ...churn, v2 };
 }
 
 let seed = 7;
