@@ -393,6 +393,46 @@ function fasterIngest(): Migration {
   };
 }
 
+/**
+ * The latest point of each metric series in its own table (schema.ts, MetricLatestTable).
+ * Reading it from `metrics` grouped every window of the model's history: with 164 series x
+ * 2,000 windows, 0.5 s on SQLite (on the thread that also ingests) and 0.16 s on PostgreSQL,
+ * paid by every status request, every /metrics scrape and every scheduler tick.
+ */
+function latestMetrics(): Migration {
+  return {
+    async up(db: AnyDb): Promise<void> {
+      await db.schema
+        .createTable("metric_latest")
+        .addColumn("model_id", "bigint", (c) =>
+          c.notNull().references("models.id").onDelete("cascade"),
+        )
+        .addColumn("version_id", "bigint", (c) => c.notNull())
+        .addColumn("name", "text", (c) => c.notNull())
+        .addColumn("labels_json", "text", (c) => c.notNull())
+        .addColumn("window_start", "bigint", (c) => c.notNull())
+        .addColumn("value", "double precision")
+        .addColumn("updated_at", "bigint", (c) => c.notNull())
+        .addPrimaryKeyConstraint("metric_latest_pk", [
+          "model_id",
+          "version_id",
+          "name",
+          "labels_json",
+        ])
+        .execute();
+      await sql`
+        INSERT INTO metric_latest (model_id, version_id, name, labels_json, window_start, value, updated_at)
+        SELECT m.model_id, m.version_id, m.name, m.labels_json, m.window_start, m.value, m.updated_at
+        FROM metrics m
+        JOIN (
+          SELECT model_id, version_id, name, labels_json, max(window_start) AS window_start
+          FROM metrics GROUP BY model_id, version_id, name, labels_json
+        ) l ON l.model_id = m.model_id AND l.version_id = m.version_id AND l.name = m.name
+          AND l.labels_json = m.labels_json AND l.window_start = m.window_start`.execute(db);
+    },
+  };
+}
+
 /** Every migration, keyed by name; names sort in application order. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -401,5 +441,6 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     "0003_deployments": deployments(dialect),
     "0004_labels_received_index": labelsReceivedIndex(),
     "0005_faster_ingest": fasterIngest(),
+    "0006_latest_metrics": latestMetrics(),
   };
 }

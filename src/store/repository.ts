@@ -200,7 +200,7 @@ function toEvent(r: Selectable<PredictionEventsTable>): PredictionEventRecord {
   };
 }
 
-function toMetric(r: Selectable<MetricsTable>): MetricRecord {
+function toMetric(r: Omit<Selectable<MetricsTable>, "id">): MetricRecord {
   return {
     modelId: r.model_id,
     versionId: r.version_id === 0 ? null : r.version_id,
@@ -1291,6 +1291,30 @@ export class Repo {
           )
           .execute();
       }
+      // Each series' newest point in this batch; it replaces the stored latest unless that
+      // one is from a later window (a late-label re-evaluation rewrites an older window).
+      const newest = new Map<string, Omit<MetricsTable, "id">>();
+      for (const row of rows) {
+        const key = `${row.model_id}\u0000${row.version_id}\u0000${row.name}\u0000${row.labels_json}`;
+        const seen = newest.get(key);
+        if (!seen || row.window_start >= seen.window_start) newest.set(key, row);
+      }
+      for (const part of chunks([...newest.values()], ROWS_PER_STATEMENT)) {
+        await q
+          .insertInto("metric_latest")
+          .values(part)
+          .onConflict((oc) =>
+            oc
+              .columns(["model_id", "version_id", "name", "labels_json"])
+              .doUpdateSet((eb) => ({
+                window_start: eb.ref("excluded.window_start"),
+                value: eb.ref("excluded.value"),
+                updated_at: eb.ref("excluded.updated_at"),
+              }))
+              .whereRef("excluded.window_start", ">=", "metric_latest.window_start"),
+          )
+          .execute();
+      }
     });
     return rows.length;
   }
@@ -1333,28 +1357,9 @@ export class Repo {
   /** The latest point of every series (name, version, labels) of a model: its status. */
   async latestMetrics(modelId: number, query: { name?: string } = {}): Promise<MetricRecord[]> {
     const rows = await this.read("latestMetrics", (q) => {
-      let latest = q
-        .selectFrom("metrics")
-        .select(["version_id", "name", "labels_json"])
-        .select((eb) => eb.fn.max("window_start").as("latest_start"))
-        .where("model_id", "=", modelId)
-        .groupBy(["version_id", "name", "labels_json"]);
-      if (query.name !== undefined) latest = latest.where("name", "=", query.name);
-      return q
-        .selectFrom("metrics as m")
-        .innerJoin(latest.as("l"), (join) =>
-          join
-            .onRef("l.version_id", "=", "m.version_id")
-            .onRef("l.name", "=", "m.name")
-            .onRef("l.labels_json", "=", "m.labels_json")
-            .onRef("l.latest_start", "=", "m.window_start"),
-        )
-        .selectAll("m")
-        .where("m.model_id", "=", modelId)
-        .orderBy("m.name")
-        .orderBy("m.version_id")
-        .orderBy("m.labels_json")
-        .execute();
+      let qb = q.selectFrom("metric_latest").selectAll().where("model_id", "=", modelId);
+      if (query.name !== undefined) qb = qb.where("name", "=", query.name);
+      return qb.orderBy("name").orderBy("version_id").orderBy("labels_json").execute();
     });
     return rows.map(toMetric);
   }

@@ -77,6 +77,21 @@ export interface MetricsTable {
   updated_at: number;
 }
 
+/**
+ * The latest point of each series (model, version, name, labels): the row of `metrics` with
+ * the greatest window_start, kept up to date by putMetrics in the same transaction, so that
+ * status, /metrics and the scheduler read one row per series instead of the whole history.
+ */
+export interface MetricLatestTable {
+  model_id: number;
+  version_id: number;
+  name: string;
+  labels_json: string;
+  window_start: number;
+  value: number | null;
+  updated_at: number;
+}
+
 export interface ApiTokensTable {
   id: Generated<number>;
   name: string;
@@ -115,6 +130,7 @@ export interface Database {
   prediction_events: PredictionEventsTable;
   labels: LabelsTable;
   metrics: MetricsTable;
+  metric_latest: MetricLatestTable;
   api_tokens: ApiTokensTable;
   audit_log: AuditLogTable;
   audit_head: AuditHeadTable;

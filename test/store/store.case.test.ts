@@ -12,6 +12,7 @@ import { join } from "node:path";
 import { sql } from "kysely";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { VigilError } from "../../src/errors.js";
+import { SeededRandom } from "../../src/stats/random.js";
 import {
   type AuditEntry,
   auditEntryHash,
@@ -78,6 +79,7 @@ for (const backend of backends) {
       "0003_deployments",
       "0004_labels_received_index",
       "0005_faster_ingest",
+      "0006_latest_metrics",
     ];
 
     async function modelWithVersion(store: Store) {
@@ -454,6 +456,86 @@ for (const backend of backends) {
         store.putMetrics([{ modelId: model.id, versionId: v, windowStart: 0, name: "", value: 1 }]),
         "VIGIL_INVALID_ARGUMENT",
       );
+    });
+
+    it("keeps each series' latest point in step with the history, in any write order", async () => {
+      const { store, reopen } = await fresh();
+      const { model, version } = await modelWithVersion(store);
+      const other = await store.createModel({ name: "other", task: "binary", schema: SCHEMA });
+      // The definition latestMetrics must match: per series, the point of its latest window.
+      const fromHistory = async (modelId: number) =>
+        (await store.queryMetrics({ modelId, limit: 1_000_000 }))
+          .filter(
+            (p, _, all) =>
+              !all.some(
+                (q) =>
+                  q.name === p.name &&
+                  q.versionId === p.versionId &&
+                  JSON.stringify(q.labels) === JSON.stringify(p.labels) &&
+                  q.windowStart > p.windowStart,
+              ),
+          )
+          .map((p) => [p.name, p.versionId, p.labels, p.windowStart, p.value]);
+      const latest = async (modelId: number, name?: string) =>
+        (await store.latestMetrics(modelId, name === undefined ? {} : { name })).map((p) => [
+          p.name,
+          p.versionId,
+          p.labels,
+          p.windowStart,
+          p.value,
+        ]);
+      const rng = new SeededRandom(7);
+      const rand = (n: number) => rng.below(n);
+      for (let round = 0; round < 40; round++) {
+        // Windows out of order (late labels re-evaluate old windows), several series and
+        // windows per batch, the same series twice in one batch.
+        const points = Array.from({ length: 1 + rand(6) }, () => ({
+          modelId: rand(4) === 0 ? other.id : model.id,
+          versionId: rand(3) === 0 ? null : version.id,
+          windowStart: rand(8) * 60_000,
+          name: ["drift_score", "event_count"][rand(2)] as string,
+          labels: rand(2) === 0 ? {} : { feature: ["age", "city"][rand(2)] as string },
+          value: rand(1000) / 10,
+        }));
+        await store.putMetrics(points);
+        expect(await latest(model.id)).toEqual(
+          (await fromHistory(model.id)).sort((a, b) =>
+            `${a[0]}\u0000${a[1] ?? 0}\u0000${JSON.stringify(a[2])}`.localeCompare(
+              `${b[0]}\u0000${b[1] ?? 0}\u0000${JSON.stringify(b[2])}`,
+            ),
+          ),
+        );
+      }
+      expect((await latest(model.id)).length).toBeGreaterThan(4);
+      expect(await latest(model.id, "event_count")).toEqual(
+        (await latest(model.id)).filter((p) => p[0] === "event_count"),
+      );
+      // A rewrite of an older window changes history but not the latest point.
+      const before = await latest(model.id, "drift_score");
+      const first = (await store.latestMetrics(model.id, { name: "drift_score" }))[0]!;
+      await store.putMetrics([{ ...first, windowStart: first.windowStart - 60_000, value: -1 }]);
+      expect(await latest(model.id, "drift_score")).toEqual(before);
+      // Rewriting the latest window itself replaces the value.
+      await store.putMetrics([{ ...first, value: -2 }]);
+      expect((await store.latestMetrics(model.id, { name: "drift_score" }))[0]!.value).toBe(-2);
+
+      // Migration 0006 fills the table from an existing history.
+      const expected = await latest(model.id);
+      await sql`DROP TABLE metric_latest`.execute(store.kysely);
+      await sql`DELETE FROM vigil_migration WHERE name = '0006_latest_metrics'`.execute(
+        store.kysely,
+      );
+      const migrated = await reopen();
+      expect(await migrated.appliedMigrations()).toEqual(BUILTIN_MIGRATIONS);
+      expect(
+        (await migrated.latestMetrics(model.id)).map((p) => [
+          p.name,
+          p.versionId,
+          p.labels,
+          p.windowStart,
+          p.value,
+        ]),
+      ).toEqual(expected);
     });
 
     it("stores only a token's hash and verifies it", async () => {
