@@ -494,7 +494,10 @@ for (const backend of backends) {
           versionId: rand(3) === 0 ? null : version.id,
           windowStart: rand(8) * 60_000,
           name: ["drift_score", "event_count"][rand(2)] as string,
-          labels: rand(2) === 0 ? {} : { feature: ["age", "city"][rand(2)] as string },
+          labels: (rand(2) === 0 ? {} : { feature: ["age", "city"][rand(2)] }) as Record<
+            string,
+            string
+          >,
           value: rand(1000) / 10,
         }));
         await store.putMetrics(points);
