@@ -35,6 +35,12 @@ export interface OpenOptions {
   threads?: number;
   /** Share one DuckDB instance between the two data sets of a run. */
   db?: DataEngine;
+  /**
+   * A Parquet file whose numeric columns take at most this many bytes as doubles is read
+   * whole at open (one scan that also counts their missing values), else in groups as the
+   * columns are asked for. Default 192 MiB; 0 reads in groups always (less memory).
+   */
+  prefetchBytes?: number;
 }
 
 export interface ColumnInfo {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { createEngine, openDataset } from "../../src/data/index.js";
+import { expectCode } from "../helpers/error-code.js";
 import { tempDir } from "./fixture.js";
 
 const tmp = tempDir();
@@ -236,54 +237,72 @@ describe("numeric columns read several per scan", () => {
   };
   let path = "";
 
-  it("gives each column exactly as read alone, also into the memory of released columns", async () => {
+  // Read whole at open (the default for a file this small) and in groups as asked for.
+  it.each([
+    ["read at open", {}],
+    ["read in groups", { prefetchBytes: 0 }],
+  ] as const)(
+    "gives each column exactly as read alone (%s), also into released memory",
+    async (_, opts) => {
+      const dir = caseDir();
+      path = join(dir, "many.parquet");
+      const db = await DuckDBInstance.create(":memory:");
+      const conn = await db.connect();
+      const csv = join(dir, "many.csv");
+      writeFileSync(
+        csv,
+        `f,g,h,k\n${Array.from({ length: N }, (_, i) =>
+          [cols.f[i], cols.g[i], cols.h[i], cols.k[i]]
+            .map((v) => (v === null ? "" : Number.isNaN(v) ? "NaN" : String(v)))
+            .join(","),
+        ).join("\n")}\n`,
+      );
+      await conn.run(
+        `COPY (SELECT f::DOUBLE AS f, g::DOUBLE AS g, h::DOUBLE AS h, k::BIGINT AS k FROM read_csv('${csv}', nullstr='', types={'g': 'DOUBLE', 'h': 'DOUBLE'})) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 16384)`,
+      );
+      conn.closeSync();
+      db.closeSync();
+
+      const grouped = await openDataset(path, opts);
+      grouped.willRead?.(["f", "g", "h", "k"]);
+      for (const name of ["f", "g", "h", "k"] as const) {
+        const col = await grouped.numericColumn(name);
+        const want = expected(cols[name]);
+        expect({
+          values: col.values.slice(),
+          missing: col.missing,
+          distinct: col.distinct,
+          posInf: col.posInf,
+          negInf: col.negInf,
+        }).toEqual(want);
+        expect(grouped.column(name).missing).toBe(want.missing);
+        grouped.release?.(col);
+      }
+      // Asked for again, out of the announced order: scanned again, into released memory.
+      grouped.willRead?.(["k", "f"]);
+      const k = await grouped.numericColumn("k");
+      const f = await grouped.numericColumn("f");
+      expect(f.values).toEqual(expected(cols.f).values);
+      expect(k.values).toEqual(expected(cols.k).values);
+      await grouped.close();
+
+      const alone = await openDataset(path, opts);
+      for (const name of ["g", "k"] as const) {
+        expect((await alone.numericColumn(name)).values).toEqual(expected(cols[name]).values);
+      }
+      await alone.close();
+    },
+  );
+});
+
+describe("prefetchBytes", () => {
+  it("is a number of bytes >= 0", async () => {
     const dir = caseDir();
-    path = join(dir, "many.parquet");
-    const db = await DuckDBInstance.create(":memory:");
-    const conn = await db.connect();
-    const csv = join(dir, "many.csv");
-    writeFileSync(
-      csv,
-      `f,g,h,k\n${Array.from({ length: N }, (_, i) =>
-        [cols.f[i], cols.g[i], cols.h[i], cols.k[i]]
-          .map((v) => (v === null ? "" : Number.isNaN(v) ? "NaN" : String(v)))
-          .join(","),
-      ).join("\n")}\n`,
-    );
-    await conn.run(
-      `COPY (SELECT f::DOUBLE AS f, g::DOUBLE AS g, h::DOUBLE AS h, k::BIGINT AS k FROM read_csv('${csv}', nullstr='', types={'g': 'DOUBLE', 'h': 'DOUBLE'})) TO '${path}' (FORMAT parquet, ROW_GROUP_SIZE 16384)`,
-    );
-    conn.closeSync();
-    db.closeSync();
-
-    const grouped = await openDataset(path);
-    grouped.willRead?.(["f", "g", "h", "k"]);
-    for (const name of ["f", "g", "h", "k"] as const) {
-      const col = await grouped.numericColumn(name);
-      const want = expected(cols[name]);
-      expect({
-        values: col.values.slice(),
-        missing: col.missing,
-        distinct: col.distinct,
-        posInf: col.posInf,
-        negInf: col.negInf,
-      }).toEqual(want);
-      expect(grouped.column(name).missing).toBe(want.missing);
-      grouped.release?.(col);
+    const csv = join(dir, "p.csv");
+    writeFileSync(csv, "a\n1\n2\n");
+    for (const prefetchBytes of [-1, Number.NaN]) {
+      await expectCode(openDataset(csv, { prefetchBytes }), "VIGIL_INVALID_ARGUMENT");
     }
-    // Asked for again, out of the announced order: scanned again, into released memory.
-    grouped.willRead?.(["k", "f"]);
-    const k = await grouped.numericColumn("k");
-    const f = await grouped.numericColumn("f");
-    expect(f.values).toEqual(expected(cols.f).values);
-    expect(k.values).toEqual(expected(cols.k).values);
-    await grouped.close();
-
-    const alone = await openDataset(path);
-    for (const name of ["g", "k"] as const) {
-      expect((await alone.numericColumn(name)).values).toEqual(expected(cols[name]).values);
-    }
-    await alone.close();
   });
 });
 
