@@ -67,7 +67,7 @@ interface ColumnPlan {
   nan: boolean;
   /** Text columns with few distinct values: their counts, kept from the profile. */
   groups?: { counts: CategoryCounts; numericStrings: number };
-  /** The present values (no missing, no NaN), read at open (see PREFETCH_MAX_BYTES). */
+  /** The present values (no missing, no NaN), read at open (see PREFETCH_BYTES). */
   prefetched?: Float64Array;
 }
 
@@ -409,11 +409,7 @@ class FileDataset implements Dataset {
     });
   }
 
-  /**
-   * One query over the file for the columns of `group`, as DOUBLE, copied chunk by chunk
-   * from DuckDB's vectors (no JS value per row) into one Float64Array per column, without
-   * missing values and NaN. Each array is sized from the profile's count of present values.
-   */
+  /** The columns of `group` in one scan (scanDoubles), each array sized from the profile. */
   private async scanNumbers(group: ColumnPlan[]): Promise<Float64Array[]> {
     const outs = group.map((p) => this.newColumn(this.rowCount - p.info.missing));
     const filled = await scanDoubles(this.conn, this.source, group, outs);
