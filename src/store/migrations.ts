@@ -433,6 +433,24 @@ function latestMetrics(): Migration {
   };
 }
 
+/**
+ * Metric points of a model in a range of windows, whatever their name and version (the
+ * metrics API without `name`): the other indexes lead with name or version, so that read
+ * scanned the model's whole history (82-113 ms for the last hour of 2,000 windows x 164
+ * series on SQLite).
+ */
+function metricsWindowIndex(): Migration {
+  return {
+    async up(db: AnyDb): Promise<void> {
+      await db.schema
+        .createIndex("metrics_model_start_idx")
+        .on("metrics")
+        .columns(["model_id", "window_start"])
+        .execute();
+    },
+  };
+}
+
 /** Every migration, keyed by name; names sort in application order. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -442,5 +460,6 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     "0004_labels_received_index": labelsReceivedIndex(),
     "0005_faster_ingest": fasterIngest(),
     "0006_latest_metrics": latestMetrics(),
+    "0007_metrics_window_index": metricsWindowIndex(),
   };
 }
