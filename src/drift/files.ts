@@ -11,8 +11,8 @@ export interface FileDriftOptions extends DriftOptions {
 
 /**
  * Drift between two files. Both are read through one DuckDB engine: files are scanned in
- * parallel, and columns are fetched one at a time, so memory follows one column's size,
- * not rows x columns.
+ * parallel, and columns are fetched a few at a time, so memory follows a few columns' size,
+ * not rows x columns (up to OpenOptions.prefetchBytes per Parquet file, read at open).
  */
 export async function runDrift(
   referencePath: string,
