@@ -18,6 +18,7 @@ import {
   auditEntryHash,
   GENESIS_HASH,
   hashToken,
+  type MetricRecord,
   migrationsFor,
   type OpenStoreOptions,
   openStore,
@@ -464,6 +465,7 @@ for (const backend of backends) {
       const { store } = await fresh();
       const { model, version } = await modelWithVersion(store);
       const other = await store.createModel({ name: "other", task: "binary", schema: SCHEMA });
+      const tuple = (p: MetricRecord) => [p.name, p.versionId, p.labels, p.windowStart, p.value];
       // The definition latestMetrics must match: per series, the point of its latest window.
       const fromHistory = async (modelId: number) =>
         (await store.queryMetrics({ modelId, limit: 1_000_000 }))
@@ -477,15 +479,9 @@ for (const backend of backends) {
                   q.windowStart > p.windowStart,
               ),
           )
-          .map((p) => [p.name, p.versionId, p.labels, p.windowStart, p.value]);
+          .map(tuple);
       const latest = async (modelId: number, name?: string) =>
-        (await store.latestMetrics(modelId, name === undefined ? {} : { name })).map((p) => [
-          p.name,
-          p.versionId,
-          p.labels,
-          p.windowStart,
-          p.value,
-        ]);
+        (await store.latestMetrics(modelId, name === undefined ? {} : { name })).map(tuple);
       const rng = new SeededRandom(7);
       const rand = (n: number) => rng.below(n);
       for (let round = 0; round < 40; round++) {
