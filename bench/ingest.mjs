@@ -23,7 +23,7 @@
 //
 // Usage: npm run bench:ingest -- [--duration 60] [--connections 8] [--single-connections 64]
 //          [--rate 50000] [--rate-connections 16] [--single-rate 5000]
-//          [--single-rate-connections 64] [--warmup 5] [--batch 500] [--features 20] [--pg [URL]]
+//          [--single-rate-connections 64] [--warmup 5] [--batch 500] [--features 20] [--window S] [--grace S] [--pg [URL]]
 //          [--phases rated,batched,single-rated,single] [--no-baseline] [--skip-build] [--json FILE]
 //          [--profile DIR] [--vigil PATH]
 //
@@ -63,6 +63,9 @@ function parseArgs(argv) {
     singleConnections: 64,
     batch: 500,
     features: 20,
+    // The model's window and grace (seconds); undefined: the server's defaults (5 min, 60 s).
+    window: undefined,
+    grace: undefined,
     pg: undefined,
     // The rated phase first, on a fresh database: "50,000 events/s sustained for 60 s" from
     // the start, not after the saturation phase has written some GB (bench/README.md).
@@ -128,6 +131,15 @@ function parseArgs(argv) {
       case "--features":
         opts.features = int();
         break;
+      case "--window":
+        opts.window = int();
+        break;
+      case "--grace": {
+        const g = Number(value());
+        if (!Number.isInteger(g) || g < 0) throw new Error(`${key}: expected an integer >= 0`);
+        opts.grace = g;
+        break;
+      }
       case "--pg":
         if (next !== undefined && /^postgres(ql)?:\/\//.test(next)) {
           opts.pg = next;
@@ -560,6 +572,8 @@ async function benchBackend(name, target, opts) {
     await api(url, token, "PUT", `/api/v1/models/${modelName}`, {
       task: "binary",
       schema: { features: featureSchema(opts.features) },
+      ...(opts.window === undefined ? {} : { windowSeconds: opts.window }),
+      ...(opts.grace === undefined ? {} : { settings: { graceSeconds: opts.grace } }),
     });
     await api(url, token, "POST", `/api/v1/models/${modelName}/versions`, { version: "1" });
     for (const phase of opts.phases) {

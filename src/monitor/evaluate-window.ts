@@ -39,6 +39,7 @@ import {
   labeledRows,
   type WindowState,
   windowLabelStats,
+  windowStates,
 } from "./window-state.js";
 
 function sameState(a: WindowState, b: WindowState): boolean {
@@ -143,20 +144,16 @@ export async function loadReference(
 
 /**
  * The performance of a window from its labeled events (and the latest label receipt time).
- * `storedEvents`: the window's stored events when the caller knows them, else counted.
+ * `events`: the window's stored events.
  */
 export async function windowPerformance(
   store: Repo,
   ctx: ModelContext,
   key: WindowKey,
   baseline: JsonValue | null,
-  storedEvents?: number,
+  events: number,
 ): Promise<{ result: PerformanceResult; receivedThrough: number }> {
-  const [rows, events] = await Promise.all([
-    labeledRows(store, key),
-    storedEvents ??
-      store.countEvents(key.modelId, { versionId: key.versionId, windowStart: key.windowStart }),
-  ]);
+  const rows = await labeledRows(store, key, events);
   let receivedThrough = 0;
   const labeled: LabeledPrediction[] = rows.map((r) => {
     if (r.receivedAt > receivedThrough) receivedThrough = r.receivedAt;
@@ -246,7 +243,12 @@ export async function evaluateWindow(
     ctx,
     key,
     reference?.baseline ?? null,
-    options.close ? record.eventCount : undefined,
+    options.close
+      ? record.eventCount
+      : await store.countEvents(key.modelId, {
+          versionId: key.versionId,
+          windowStart: key.windowStart,
+        }),
   );
   if (performance.note) notes.push(performance.note);
   points.push(...performancePoints(performance, receivedThrough));
@@ -295,7 +297,20 @@ export async function refreshWindowPerformance(
     });
     return points[0]?.value;
   };
-  const stats = await windowLabelStats(store, key);
+  // The window's profile counts every stored event (as at close), without reading the
+  // window's rows; a window without a profile row has its events counted.
+  const [state] = await windowStates(store, key.modelId, {
+    from: key.windowStart,
+    to: key.windowStart + 1,
+    versionId: key.versionId,
+  });
+  const events =
+    state?.eventCount ??
+    (await store.countEvents(key.modelId, {
+      versionId: key.versionId,
+      windowStart: key.windowStart,
+    }));
+  const stats = await windowLabelStats(store, key, events);
   if (
     (await value(METRIC.LABELED_EVENTS)) === stats.labeled &&
     (await value(METRIC.LABELS_RECEIVED_THROUGH)) === stats.receivedThrough
@@ -312,6 +327,7 @@ export async function refreshWindowPerformance(
     ctx,
     key,
     reference?.baseline ?? null,
+    events,
   );
   await store.putMetrics(toMetricPoints(key, performancePoints(result, receivedThrough)));
   return true;

@@ -26,7 +26,7 @@ function read<T>(operation: string, fn: () => Promise<T>): Promise<T> {
 export async function windowStates(
   store: Repo,
   modelId: number,
-  filter: { open?: boolean; from?: number; to?: number } = {},
+  filter: { open?: boolean; from?: number; to?: number; versionId?: number } = {},
 ): Promise<WindowState[]> {
   const rows = await read("windowStates", () =>
     store.kysely
@@ -37,6 +37,7 @@ export async function windowStates(
       .$if(filter.open === false, (q) => q.where("closed_at", "is not", null))
       .$if(filter.from !== undefined, (q) => q.where("window_start", ">=", filter.from!))
       .$if(filter.to !== undefined, (q) => q.where("window_start", "<", filter.to!))
+      .$if(filter.versionId !== undefined, (q) => q.where("version_id", "=", filter.versionId!))
       .orderBy("window_start")
       .orderBy("version_id")
       .execute(),
@@ -93,44 +94,144 @@ export interface LabeledRow {
   receivedAt: number;
 }
 
+/** Rows of its outer table one query of a window's labeled events reads at most (default). */
+const LABEL_PAGE_ROWS = 5000;
+/** Up to this many of a model's labels are counted to choose which side to read. */
+const LABEL_COUNT_CAP = 100_000;
+
+/** A labeled event as the paged reads return it. */
+interface LabelMatch {
+  seq: number;
+  payloadJson: string | null;
+  valueJson: string;
+  receivedAt: number;
+}
+
+const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
+
 /**
- * The labeled events of one window (inner join: events without a label are not read), for
- * the performance monitor. Windows are bounded by the ingest rate times the window length;
- * rows are read in pages of `pageSize` by event sequence.
+ * Visits the labeled events of one window, a page at a time, with the payload when
+ * `payload` is set. `windowEvents`: the window's event count.
+ *
+ * Each query reads at most `pageRows` rows of its outer table whatever they match,
+ * and the event loop runs between queries: SQLite runs queries on the server's thread, and
+ * a join paged by its matches read a whole window of 1.5M unlabeled events in one 0.5 s
+ * query when it closed, a pause every ingest request waited for. The outer table is the
+ * model's labels when they are fewer than the window's events (and than LABEL_COUNT_CAP,
+ * so the count stays cheap); a model without labels reads nothing. Otherwise the window's
+ * events, by seq (an index range on both backends).
+ */
+async function visitLabeledEvents(
+  store: Repo,
+  key: WindowKey,
+  windowEvents: number,
+  payload: boolean,
+  pageRows: number,
+  visit: (m: LabelMatch) => void,
+): Promise<void> {
+  const cap = Math.min(windowEvents, LABEL_COUNT_CAP);
+  const counted = await read("windowLabels", () =>
+    store.kysely
+      .selectFrom((eb) =>
+        eb
+          .selectFrom("labels")
+          .select("event_id")
+          .where("model_id", "=", key.modelId)
+          .limit(cap + 1)
+          .as("capped"),
+      )
+      .select((eb) => eb.fn.countAll<number>().as("n"))
+      .executeTakeFirstOrThrow(),
+  );
+  const labels = Number(counted.n);
+  if (labels === 0) return;
+  if (labels <= cap) {
+    let after: string | null = null;
+    for (;;) {
+      const rows = await read("windowLabels", () =>
+        store.kysely
+          .selectFrom("labels as l")
+          .leftJoin("prediction_events as e", (j) =>
+            j
+              .onRef("e.model_id", "=", "l.model_id")
+              .onRef("e.event_id", "=", "l.event_id")
+              .on("e.version_id", "=", key.versionId)
+              .on("e.window_start", "=", key.windowStart),
+          )
+          .select(["l.event_id", "e.seq", "l.value_json", "l.received_at"])
+          .$if(payload, (q) => q.select("e.payload_json"))
+          .where("l.model_id", "=", key.modelId)
+          .$if(after !== null, (q) => q.where("l.event_id", ">", after!))
+          .orderBy("l.event_id")
+          .limit(pageRows)
+          .execute(),
+      );
+      for (const r of rows) {
+        if (r.seq === null) continue;
+        visit({
+          seq: r.seq,
+          payloadJson: (r as { payload_json?: string | null }).payload_json ?? null,
+          valueJson: r.value_json,
+          receivedAt: r.received_at,
+        });
+      }
+      if (rows.length < pageRows) return;
+      after = rows[rows.length - 1]!.event_id;
+      await nextMacrotask();
+    }
+  }
+  let after = 0;
+  for (;;) {
+    const rows = await read("windowLabels", () =>
+      store.kysely
+        .selectFrom("prediction_events as e")
+        .leftJoin("labels as l", (j) =>
+          j.onRef("l.model_id", "=", "e.model_id").onRef("l.event_id", "=", "e.event_id"),
+        )
+        .select(["e.seq", "l.value_json", "l.received_at"])
+        .$if(payload, (q) => q.select("e.payload_json"))
+        .where("e.model_id", "=", key.modelId)
+        .where("e.window_start", "=", key.windowStart)
+        .where("e.version_id", "=", key.versionId)
+        .where("e.seq", ">", after)
+        .orderBy("e.seq")
+        .limit(pageRows)
+        .execute(),
+    );
+    for (const r of rows) {
+      if (r.value_json === null || r.received_at === null) continue;
+      visit({
+        seq: r.seq,
+        payloadJson: (r as { payload_json?: string | null }).payload_json ?? null,
+        valueJson: r.value_json,
+        receivedAt: r.received_at,
+      });
+    }
+    if (rows.length < pageRows) return;
+    after = rows[rows.length - 1]!.seq;
+    await nextMacrotask();
+  }
+}
+
+/**
+ * The labeled events of one window in event order (events without a label are not
+ * returned), for the performance monitor. `windowEvents`: the window's event count.
  */
 export async function labeledRows(
   store: Repo,
   key: WindowKey,
-  pageSize = 5000,
+  windowEvents: number,
+  pageRows = LABEL_PAGE_ROWS,
 ): Promise<LabeledRow[]> {
-  const out: LabeledRow[] = [];
-  let after = 0;
-  for (;;) {
-    const rows = await read("labeledRows", () =>
-      store.kysely
-        .selectFrom("prediction_events as e")
-        .innerJoin("labels as l", (j) =>
-          j.onRef("l.model_id", "=", "e.model_id").onRef("l.event_id", "=", "e.event_id"),
-        )
-        .select(["e.seq", "e.payload_json", "l.value_json", "l.received_at"])
-        .where("e.model_id", "=", key.modelId)
-        .where("e.version_id", "=", key.versionId)
-        .where("e.window_start", "=", key.windowStart)
-        .where("e.seq", ">", after)
-        .orderBy("e.seq")
-        .limit(pageSize)
-        .execute(),
-    );
-    for (const r of rows) {
-      out.push({
-        payload: JSON.parse(r.payload_json) as JsonValue,
-        label: JSON.parse(r.value_json) as JsonValue,
-        receivedAt: r.received_at,
-      });
-    }
-    if (rows.length < pageSize) return out;
-    after = rows[rows.length - 1]!.seq;
-  }
+  const matches: LabelMatch[] = [];
+  await visitLabeledEvents(store, key, windowEvents, true, pageRows, (m) => matches.push(m));
+  // The labels side comes in event-id order; the metrics see events in seq order either way.
+  matches.sort((a, b) => a.seq - b.seq);
+  return matches.map((m) => ({
+    payload: JSON.parse(m.payloadJson ?? "null") as JsonValue,
+    label: JSON.parse(m.valueJson) as JsonValue,
+    receivedAt: m.receivedAt,
+  }));
 }
 
 /**
@@ -205,22 +306,21 @@ export async function modelEventCount(
   return Number(row.n);
 }
 
-/** Labeled events of a window and their latest label receipt time (0 when none). */
+/**
+ * Labeled events of a window and their latest label receipt time (0 when none).
+ * `windowEvents`: the window's event count.
+ */
 export async function windowLabelStats(
   store: Repo,
   key: WindowKey,
+  windowEvents: number,
+  pageRows = LABEL_PAGE_ROWS,
 ): Promise<{ labeled: number; receivedThrough: number }> {
-  const row = await read("windowLabelStats", () =>
-    store.kysely
-      .selectFrom("prediction_events as e")
-      .innerJoin("labels as l", (j) =>
-        j.onRef("l.model_id", "=", "e.model_id").onRef("l.event_id", "=", "e.event_id"),
-      )
-      .select((eb) => [eb.fn.countAll<number>().as("n"), eb.fn.max("l.received_at").as("latest")])
-      .where("e.model_id", "=", key.modelId)
-      .where("e.version_id", "=", key.versionId)
-      .where("e.window_start", "=", key.windowStart)
-      .executeTakeFirstOrThrow(),
-  );
-  return { labeled: Number(row.n), receivedThrough: row.latest === null ? 0 : Number(row.latest) };
+  let labeled = 0;
+  let receivedThrough = 0;
+  await visitLabeledEvents(store, key, windowEvents, false, pageRows, (m) => {
+    labeled++;
+    if (m.receivedAt > receivedThrough) receivedThrough = m.receivedAt;
+  });
+  return { labeled, receivedThrough };
 }

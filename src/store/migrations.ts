@@ -451,6 +451,25 @@ function metricsWindowIndex(): Migration {
   };
 }
 
+/**
+ * A window's events in seq order (the performance monitor's paged reads of labeled events,
+ * replays past a counted seq, listing a window's events). SQLite's index already ends with
+ * seq, the rowid every index ends with; PostgreSQL's sorted the window's rows for each page.
+ */
+function windowSeqIndex(dialect: Dialect): Migration {
+  return {
+    async up(db: AnyDb): Promise<void> {
+      if (dialect !== "postgres") return;
+      await db.schema
+        .createIndex("prediction_events_window_seq_idx")
+        .on("prediction_events")
+        .columns(["model_id", "window_start", "version_id", "seq"])
+        .execute();
+      await db.schema.dropIndex("prediction_events_model_window_idx").execute();
+    },
+  };
+}
+
 /** Every migration, keyed by name; names sort in application order. */
 export function migrationsFor(dialect: Dialect): Record<string, Migration> {
   return {
@@ -461,5 +480,6 @@ export function migrationsFor(dialect: Dialect): Record<string, Migration> {
     "0005_faster_ingest": fasterIngest(),
     "0006_latest_metrics": latestMetrics(),
     "0007_metrics_window_index": metricsWindowIndex(),
+    "0008_window_seq_index": windowSeqIndex(dialect),
   };
 }

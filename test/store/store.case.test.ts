@@ -83,6 +83,7 @@ for (const backend of backends) {
       "0005_faster_ingest",
       "0006_latest_metrics",
       "0007_metrics_window_index",
+      "0008_window_seq_index",
     ];
 
     async function modelWithVersion(store: Store) {
