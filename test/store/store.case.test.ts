@@ -325,8 +325,15 @@ for (const backend of backends) {
       const t0 = batch[0]!.timestamp;
       // e10..e19; n_i shares e_i's timestamp, so n0..n4 fall before the range.
       expect(await store.countEvents(model.id, { from: t0 + 10_000, to: t0 + 20_000 })).toBe(10);
-      expect(await store.deleteEventsBefore(model.id, t0 + 100_000)).toBe(100 + 5);
+      // In transactions of 7 rows: 15 of them, the last one short.
+      expect(await store.deleteEventsBefore(model.id, t0 + 100_000, { batchRows: 7 })).toBe(
+        100 + 5,
+      );
       expect(await store.countEvents(model.id)).toBe(400);
+      expect(await store.countEvents(model.id, { to: t0 + 100_000 })).toBe(0);
+      // A full last batch: the next one finds nothing.
+      expect(await store.deleteEventsBefore(model.id, t0 + 105_000, { batchRows: 5 })).toBe(5);
+      expect(await store.countEvents(model.id)).toBe(395);
       expect(await store.countEvents(other.id)).toBe(3);
 
       await expectCode(store.insertEvents(4242, batch.slice(0, 1)), "VIGIL_MODEL_NOT_FOUND");
