@@ -40,6 +40,7 @@ const stamp = (what) => {
 
 const { createEngine, openDataset } = await import("../dist/data/index.js");
 const { compareSources } = await import("../dist/drift/engine.js");
+const { sideBySideConversions } = await import("../dist/drift/files.js");
 if (args.includes("--sql")) {
   const { DuckDBConnection } = await import("@duckdb/node-api");
   for (const m of ["run", "stream"]) {
@@ -79,8 +80,9 @@ const timed = (ds, side) => ({
 });
 
 const engine = await createEngine({ threads });
+const conversionThreads = await sideBySideConversions(engine, [ref, cur]);
 const open = async (path, side) => {
-  const ds = await openDataset(path, { db: engine });
+  const ds = await openDataset(path, { db: engine, conversionThreads });
   stamp(`opened ${side}`);
   return ds;
 };

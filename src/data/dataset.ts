@@ -79,6 +79,12 @@ export async function openDataset(path: string, opts: OpenOptions = {}): Promise
   const absolute = resolve(path);
   const size = await checkReadable(path, absolute);
   validateKinds(opts.kinds);
+  if (
+    opts.conversionThreads !== undefined &&
+    !(Number.isInteger(opts.conversionThreads) && opts.conversionThreads >= 1)
+  ) {
+    throw invalidArgument("conversionThreads", "an integer >= 1", opts.conversionThreads);
+  }
   // A file this large has columns long enough to be sorted on worker threads: they start
   // (30-50 ms each, WebAssembly compiled) while the file is parsed and profiled.
   if (size >= SORT_WORKERS_FROM_BYTES) startSortWorkers();
@@ -88,7 +94,7 @@ export async function openDataset(path: string, opts: OpenOptions = {}): Promise
   let source: Source | undefined;
   try {
     conn = await engine.connect();
-    source = await loadSource(engine, conn, absolute, ff);
+    source = await loadSource(engine, conn, absolute, ff, opts.conversionThreads);
     const dataset = await FileDataset.create(path, ff.format, engine, conn, source, opts);
     dataset.ownsEngine = ownsEngine;
     return dataset;

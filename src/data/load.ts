@@ -35,13 +35,14 @@ export async function loadSource(
   conn: DuckDBConnection,
   path: string,
   ff: FileFormat,
+  conversionThreads?: number,
 ): Promise<Source> {
   switch (ff.format) {
     case "csv":
     case "tsv":
-      return loadCsv(engine, conn, path, ff);
+      return loadCsv(engine, conn, path, ff, conversionThreads);
     case "jsonl":
-      return loadJsonl(engine, conn, path, ff);
+      return loadJsonl(engine, conn, path, ff, conversionThreads);
     case "parquet":
       return openParquet(engine, conn, path, ff);
   }
@@ -72,16 +73,18 @@ function scratchFile(engine: Engine): { file: string; remove: () => Promise<void
  */
 async function copyToParquet(
   engine: Engine,
-  conn: DuckDBConnection,
+  threads: number | undefined,
   select: string,
   file: string,
 ): Promise<WrittenCounts | undefined> {
-  const reader = await engine.oneConversionAtATime(() =>
-    conn.runAndReadAll(
-      `COPY (${select}) TO ${quoteString(file)} (FORMAT parquet, COMPRESSION uncompressed, RETURN_STATS)`,
-    ),
+  const rows = await engine.convert(threads, async (conn) =>
+    (
+      await conn.runAndReadAll(
+        `COPY (${select}) TO ${quoteString(file)} (FORMAT parquet, COMPRESSION uncompressed, RETURN_STATS)`,
+      )
+    ).getRows(),
   );
-  return writtenCounts(reader.getRows()[0]);
+  return writtenCounts(rows[0]);
 }
 
 /** The row of COPY ... RETURN_STATS: count, then a map of quoted column name to its stats. */
@@ -201,6 +204,7 @@ async function loadCsv(
   conn: DuckDBConnection,
   path: string,
   ff: FileFormat,
+  conversionThreads: number | undefined,
 ): Promise<Source> {
   const delim = ff.format === "tsv" ? "\t" : detectDelimiter(await readHead(path, ff.gzip));
   const scratch = scratchFile(engine);
@@ -211,7 +215,7 @@ async function loadCsv(
     try {
       const counts = await copyToParquet(
         engine,
-        conn,
+        conversionThreads,
         `SELECT * FROM ${csvReader(path, ff, delim, varchar)}`,
         scratch.file,
       );
@@ -270,12 +274,13 @@ async function loadJsonl(
   conn: DuckDBConnection,
   path: string,
   ff: FileFormat,
+  conversionThreads: number | undefined,
 ): Promise<Source> {
   const scratch = scratchFile(engine);
   const reader = (extra: string) =>
     `read_json(${quoteString(path)}, format='newline_delimited', compression=${ff.gzip ? "'gzip'" : "'uncompressed'"}${extra})`;
   const create = (extra: string) =>
-    copyToParquet(engine, conn, `SELECT * FROM ${reader(extra)}`, scratch.file);
+    copyToParquet(engine, conversionThreads, `SELECT * FROM ${reader(extra)}`, scratch.file);
   let counts: WrittenCounts | undefined;
   try {
     counts = await create("");

@@ -15,6 +15,8 @@ export const COLUMN_KINDS: readonly ColumnKind[] = [
 
 /** Shares one DuckDB instance between the data sets of a run. */
 export interface DataEngine {
+  /** DuckDB's threads (the `threads` option, else the machine's cores). */
+  readonly threads: number;
   close(): Promise<void>;
 }
 
@@ -35,6 +37,13 @@ export interface OpenOptions {
   threads?: number;
   /** Share one DuckDB instance between the two data sets of a run. */
   db?: DataEngine;
+  /**
+   * DuckDB threads for parsing a CSV, TSV or JSON Lines file into its scratch Parquet file
+   * (default: all of the engine's). Parses whose threads fit in the engine's together run
+   * at the same time, each on a DuckDB instance of its own: open two files with half the
+   * threads each to parse them side by side.
+   */
+  conversionThreads?: number;
   /**
    * A Parquet file whose numeric columns take at most this many bytes as doubles is read
    * whole at open (one scan that also counts their missing values), else in groups as the

@@ -1,4 +1,4 @@
-import type { InputFormat } from "../data/index.js";
+import type { DataEngine, InputFormat } from "../data/index.js";
 import { compareSources, type DriftOptions } from "./engine.js";
 import type { ColumnKind } from "./kinds.js";
 import type { DriftReport } from "./report.js";
@@ -7,6 +7,28 @@ export interface FileDriftOptions extends DriftOptions {
   format?: InputFormat;
   threads?: number;
   onStage?: (stage: string) => void;
+}
+
+/**
+ * The conversion threads (OpenOptions.conversionThreads) for opening `paths` together: when
+ * every one is a text file, each is parsed with its share of the engine's threads, all at
+ * once (see Engine.convert in src/data/engine.ts); else undefined (all threads, in turn).
+ */
+export async function sideBySideConversions(
+  engine: DataEngine,
+  paths: readonly string[],
+  format?: InputFormat,
+): Promise<number | undefined> {
+  const { resolveFormat } = await import("../data/index.js");
+  const parsed = (path: string) => {
+    try {
+      return resolveFormat(path, format).format !== "parquet";
+    } catch {
+      return false; // openDataset reports it
+    }
+  };
+  if (paths.length < 2 || !paths.every(parsed)) return undefined;
+  return Math.max(1, Math.floor(engine.threads / paths.length));
 }
 
 /**
@@ -25,12 +47,18 @@ export async function runDrift(
   );
   try {
     const kinds: Record<string, ColumnKind> = options.kinds ?? {};
+    const conversionThreads = await sideBySideConversions(
+      engine,
+      [referencePath, currentPath],
+      options.format,
+    );
     const open = (path: string) =>
       openDataset(path, {
         db: engine,
         kinds,
         ...(options.format ? { format: options.format } : {}),
         ...(options.threads ? { threads: options.threads } : {}),
+        ...(conversionThreads ? { conversionThreads } : {}),
       });
     // Both files are opened at once, each on its own connection: their profiling queries
     // overlap on DuckDB's threads. If one fails, the other is closed before the error goes on.

@@ -3,6 +3,7 @@ import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
+import { asEngine } from "../../src/data/engine.js";
 import { createEngine, openDataset } from "../../src/data/index.js";
 import { expectCode } from "../helpers/error-code.js";
 import { tempDir } from "./fixture.js";
@@ -151,6 +152,94 @@ describe("one engine for both data sets of a run", () => {
     await cur.close();
     expect(readdirSync(dir).filter((f) => f.endsWith(".parquet"))).toEqual([]);
     await engine.close();
+  });
+});
+
+describe("text files parsed side by side (Engine.convert)", () => {
+  it("conversions run at once while their threads fit, else in the order asked", async () => {
+    const engine = asEngine(await createEngine({ threads: 2 }));
+    expect(engine.threads).toBe(2);
+    const log: string[] = [];
+    const gates = new Map<string, () => void>();
+    const started = new Map<string, Promise<void>>();
+    const convert = (name: string, threads: number | undefined) => {
+      let onStart!: () => void;
+      started.set(name, new Promise<void>((r) => (onStart = r)));
+      return engine.convert(threads, async (conn) => {
+        const rows = (await conn.runAndReadAll("SELECT current_setting('threads')")).getRows();
+        log.push(`${name} start, ${String(rows[0]?.[0])} thread(s)`);
+        onStart();
+        await new Promise<void>((r) => gates.set(name, r));
+        log.push(`${name} end`);
+        return name;
+      });
+    };
+    const a = convert("a", 1);
+    const b = convert("b", 1);
+    await Promise.all([started.get("a"), started.get("b")]);
+    // Both run; c needs both threads and waits; d would fit after a but keeps its turn.
+    const c = convert("c", undefined);
+    const d = convert("d", 1);
+    gates.get("a")!();
+    await a;
+    await new Promise((r) => setTimeout(r, 50));
+    // a and b start in either order (each creates its own DuckDB instance first).
+    expect(log.slice(0, 2).sort()).toEqual(["a start, 1 thread(s)", "b start, 1 thread(s)"]);
+    expect(log.slice(2)).toEqual(["a end"]);
+    gates.get("b")!();
+    await started.get("c");
+    expect(log.at(-1)).toBe("c start, 2 thread(s)");
+    gates.get("c")!();
+    await started.get("d");
+    gates.get("d")!();
+    expect(await Promise.all([b, c, d])).toEqual(["b", "c", "d"]);
+    expect(log.slice(3)).toEqual([
+      "b end",
+      "c start, 2 thread(s)",
+      "c end",
+      "d start, 1 thread(s)",
+      "d end",
+    ]);
+    // A failed conversion gives its threads back.
+    await expect(engine.convert(2, () => Promise.reject(new Error("boom")))).rejects.toThrow(
+      "boom",
+    );
+    expect(await engine.convert(2, async () => "after")).toBe("after");
+    await engine.close();
+  });
+
+  it("files parsed with one thread each read as with all threads", async () => {
+    const dir = caseDir();
+    const rand = lcg(5);
+    const lines = ["v,c,t"];
+    for (let i = 0; i < 20_000; i++) {
+      lines.push(
+        `${i === 15_000 ? "oops" : (rand() * 100).toFixed(3)},k${i % 9},${i % 3 === 0 ? "" : "x"}`,
+      );
+    }
+    writeFileSync(join(dir, "f.csv"), `${lines.join("\n")}\n`);
+    const read = async (conversionThreads?: number) => {
+      const engine = await createEngine({ threads: 2, tempDirectory: dir });
+      const ds = await openDataset(join(dir, "f.csv"), {
+        db: engine,
+        ...(conversionThreads ? { conversionThreads } : {}),
+      });
+      const out = {
+        columns: ds.columns,
+        v: await ds.numericColumn("v"),
+        c: await ds.categoryCounts("c"),
+      };
+      await ds.close();
+      await engine.close();
+      return out;
+    };
+    const one = await read(1);
+    expect(one.v.typeErrors.samples).toEqual([{ row: 15_001, value: "oops" }]);
+    expect(one).toEqual(await read());
+    await expectCode(
+      openDataset(join(dir, "f.csv"), { conversionThreads: 0 }),
+      "VIGIL_INVALID_ARGUMENT",
+    );
   });
 });
 
