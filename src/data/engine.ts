@@ -101,11 +101,20 @@ export class Engine implements DataEngine {
     } else {
       this.convertingThreads += n;
     }
+    // Its own spill directory (DuckDB names its temp files the same in every instance), and
+    // its share of a memory limit.
+    const spill = join(this.tempDirectory, this.nextName("vigil_convert"));
+    const config: Record<string, string> = {
+      ...this.converterConfig,
+      threads: String(n),
+      temp_directory: spill,
+    };
+    const limit = this.converterConfig.memory_limit;
+    if (limit !== undefined) {
+      config.memory_limit = `${Math.max(1, Math.floor((sizeBytes(limit) * n) / this.threads))}B`;
+    }
     try {
-      const instance = await DuckDBInstance.create(":memory:", {
-        ...this.converterConfig,
-        threads: String(n),
-      });
+      const instance = await DuckDBInstance.create(":memory:", config);
       try {
         const conn = await instance.connect();
         try {
@@ -117,6 +126,7 @@ export class Engine implements DataEngine {
         instance.closeSync();
       }
     } finally {
+      rmSync(spill, { recursive: true, force: true });
       this.convertingThreads -= n;
       this.startWaitingConversions();
     }
@@ -150,6 +160,24 @@ export class Engine implements DataEngine {
     this.instance.closeSync();
     if (this.ownsTempDirectory) rmSync(this.tempDirectory, { recursive: true, force: true });
   }
+}
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+
+/** Bytes of a size EngineOptions.memoryLimit accepts ("400MB", "2 GiB"). */
+function sizeBytes(text: string): number {
+  const m = /^(\d+(?:\.\d+)?)\s*([a-z]+)$/i.exec(text.trim());
+  return Number(m?.[1]) * (SIZE_UNITS[m?.[2]?.toLowerCase() ?? ""] ?? Number.NaN);
 }
 
 export function createEngine(opts?: EngineOptions): Promise<DataEngine> {

@@ -1,7 +1,7 @@
 /** Reading behaviour beyond the shared format suite: late surprises, scale, sharing, cleanup. */
 import { mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { DuckDBInstance } from "@duckdb/node-api";
+import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import { afterAll, describe, expect, it } from "vitest";
 import { asEngine } from "../../src/data/engine.js";
 import { createEngine, openDataset } from "../../src/data/index.js";
@@ -205,6 +205,36 @@ describe("text files parsed side by side (Engine.convert)", () => {
       "boom",
     );
     expect(await engine.convert(2, async () => "after")).toBe("after");
+    await engine.close();
+  });
+
+  it("each conversion spills to its own directory and gets its share of a memory limit", async () => {
+    const dir = caseDir();
+    const engine = asEngine(
+      await createEngine({ threads: 2, memoryLimit: "400MB", tempDirectory: dir }),
+    );
+    const setting = async (conn: DuckDBConnection, name: string) =>
+      String((await conn.runAndReadAll(`SELECT current_setting('${name}')`)).getRows()[0]?.[0]);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    const seen: { limit: string; spill: string }[] = [];
+    const one = () =>
+      engine.convert(1, async (conn) => {
+        seen.push({
+          limit: await setting(conn, "memory_limit"),
+          spill: await setting(conn, "temp_directory"),
+        });
+        await gate;
+      });
+    const both = Promise.all([one(), one()]);
+    while (seen.length < 2) await new Promise((r) => setTimeout(r, 5));
+    release();
+    await both;
+    // 400 MB x 1/2 threads = 200,000,000 bytes, which DuckDB shows in MiB.
+    expect(seen.map((x) => x.limit)).toEqual(["190.7 MiB", "190.7 MiB"]);
+    expect(seen[0]!.spill).not.toBe(seen[1]!.spill);
+    for (const { spill } of seen) expect(spill.startsWith(join(dir, "vigil_convert"))).toBe(true);
+    expect(readdirSync(dir).filter((f) => f.startsWith("vigil_convert"))).toEqual([]);
     await engine.close();
   });
 
