@@ -109,6 +109,22 @@ interface LabelMatch {
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
+/** A row of either side's page as a match; undefined when the join found no other side. */
+function toMatch(r: {
+  seq: number | null;
+  value_json: string | null;
+  received_at: number | null;
+  payload_json?: string | null;
+}): LabelMatch | undefined {
+  if (r.seq === null || r.value_json === null || r.received_at === null) return undefined;
+  return {
+    seq: r.seq,
+    payloadJson: r.payload_json ?? null,
+    valueJson: r.value_json,
+    receivedAt: r.received_at,
+  };
+}
+
 /**
  * Visits the labeled events of one window, a page at a time, with the payload when
  * `payload` is set. `windowEvents`: the window's event count.
@@ -167,13 +183,8 @@ async function visitLabeledEvents(
           .execute(),
       );
       for (const r of rows) {
-        if (r.seq === null) continue;
-        visit({
-          seq: r.seq,
-          payloadJson: (r as { payload_json?: string | null }).payload_json ?? null,
-          valueJson: r.value_json,
-          receivedAt: r.received_at,
-        });
+        const m = toMatch(r);
+        if (m) visit(m);
       }
       if (rows.length < pageRows) return;
       after = rows[rows.length - 1]!.event_id;
@@ -199,13 +210,8 @@ async function visitLabeledEvents(
         .execute(),
     );
     for (const r of rows) {
-      if (r.value_json === null || r.received_at === null) continue;
-      visit({
-        seq: r.seq,
-        payloadJson: (r as { payload_json?: string | null }).payload_json ?? null,
-        valueJson: r.value_json,
-        receivedAt: r.received_at,
-      });
+      const m = toMatch(r);
+      if (m) visit(m);
     }
     if (rows.length < pageRows) return;
     after = rows[rows.length - 1]!.seq;
