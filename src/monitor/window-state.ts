@@ -109,13 +109,16 @@ interface LabelMatch {
 
 const nextMacrotask = () => new Promise<void>((resolve) => setImmediate(resolve));
 
-/** A row of either side's page as a match; undefined when the join found no other side. */
-function toMatch(r: {
+/** A row of either side's page. */
+interface MatchRow {
   seq: number | null;
   value_json: string | null;
   received_at: number | null;
   payload_json?: string | null;
-}): LabelMatch | undefined {
+}
+
+/** A page row as a match; undefined when the join found no other side. */
+function toMatch(r: MatchRow): LabelMatch | undefined {
   if (r.seq === null || r.value_json === null || r.received_at === null) return undefined;
   return {
     seq: r.seq,
@@ -162,59 +165,78 @@ async function visitLabeledEvents(
   const labels = Number(counted.n);
   if (labels === 0) return;
   if (labels <= cap) {
-    let after: string | null = null;
-    for (;;) {
-      const rows = await read("windowLabels", () =>
+    return readPages(
+      pageRows,
+      null as string | null,
+      (after) =>
+        read("windowLabels", () =>
+          store.kysely
+            .selectFrom("labels as l")
+            .leftJoin("prediction_events as e", (j) =>
+              j
+                .onRef("e.model_id", "=", "l.model_id")
+                .onRef("e.event_id", "=", "l.event_id")
+                .on("e.version_id", "=", key.versionId)
+                .on("e.window_start", "=", key.windowStart),
+            )
+            .select(["l.event_id", "e.seq", "l.value_json", "l.received_at"])
+            .$if(payload, (q) => q.select("e.payload_json"))
+            .where("l.model_id", "=", key.modelId)
+            .$if(after !== null, (q) => q.where("l.event_id", ">", after!))
+            .orderBy("l.event_id")
+            .limit(pageRows)
+            .execute(),
+        ),
+      (r) => r.event_id,
+      visit,
+    );
+  }
+  return readPages(
+    pageRows,
+    0,
+    (after) =>
+      read("windowLabels", () =>
         store.kysely
-          .selectFrom("labels as l")
-          .leftJoin("prediction_events as e", (j) =>
-            j
-              .onRef("e.model_id", "=", "l.model_id")
-              .onRef("e.event_id", "=", "l.event_id")
-              .on("e.version_id", "=", key.versionId)
-              .on("e.window_start", "=", key.windowStart),
+          .selectFrom("prediction_events as e")
+          .leftJoin("labels as l", (j) =>
+            j.onRef("l.model_id", "=", "e.model_id").onRef("l.event_id", "=", "e.event_id"),
           )
-          .select(["l.event_id", "e.seq", "l.value_json", "l.received_at"])
+          .select(["e.seq", "l.value_json", "l.received_at"])
           .$if(payload, (q) => q.select("e.payload_json"))
-          .where("l.model_id", "=", key.modelId)
-          .$if(after !== null, (q) => q.where("l.event_id", ">", after!))
-          .orderBy("l.event_id")
+          .where("e.model_id", "=", key.modelId)
+          .where("e.window_start", "=", key.windowStart)
+          .where("e.version_id", "=", key.versionId)
+          .where("e.seq", ">", after)
+          .orderBy("e.seq")
           .limit(pageRows)
           .execute(),
-      );
-      for (const r of rows) {
-        const m = toMatch(r);
-        if (m) visit(m);
-      }
-      if (rows.length < pageRows) return;
-      after = rows[rows.length - 1]!.event_id;
-      await nextMacrotask();
-    }
-  }
-  let after = 0;
+      ),
+    (r) => r.seq,
+    visit,
+  );
+}
+
+/**
+ * Reads pages from `first` on (`page(after)` returns the rows past the cursor `after`) until
+ * one is short of `pageRows`, visits each row that matched, and lets the event loop run
+ * between pages.
+ */
+async function readPages<R extends MatchRow, C>(
+  pageRows: number,
+  first: C,
+  page: (after: C) => Promise<R[]>,
+  cursor: (row: R) => C,
+  visit: (m: LabelMatch) => void,
+): Promise<void> {
+  let after = first;
   for (;;) {
-    const rows = await read("windowLabels", () =>
-      store.kysely
-        .selectFrom("prediction_events as e")
-        .leftJoin("labels as l", (j) =>
-          j.onRef("l.model_id", "=", "e.model_id").onRef("l.event_id", "=", "e.event_id"),
-        )
-        .select(["e.seq", "l.value_json", "l.received_at"])
-        .$if(payload, (q) => q.select("e.payload_json"))
-        .where("e.model_id", "=", key.modelId)
-        .where("e.window_start", "=", key.windowStart)
-        .where("e.version_id", "=", key.versionId)
-        .where("e.seq", ">", after)
-        .orderBy("e.seq")
-        .limit(pageRows)
-        .execute(),
-    );
+    const rows = await page(after);
     for (const r of rows) {
       const m = toMatch(r);
       if (m) visit(m);
     }
     if (rows.length < pageRows) return;
-    after = rows[rows.length - 1]!.seq;
+    after = cursor(rows[rows.length - 1]!);
     await nextMacrotask();
   }
 }
