@@ -97,6 +97,11 @@ function parseArgs(argv) {
       if (!Number.isInteger(n) || n < 1) throw new Error(`${key}: expected an integer >= 1`);
       return n;
     };
+    const count = () => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < 0) throw new Error(`${key}: expected an integer >= 0`);
+      return n;
+    };
     switch (key) {
       case "--duration":
         opts.duration = int();
@@ -113,12 +118,9 @@ function parseArgs(argv) {
       case "--rate-connections":
         opts.rateConnections = int();
         break;
-      case "--warmup": {
-        const w = Number(value());
-        if (!Number.isInteger(w) || w < 0) throw new Error(`${key}: expected an integer >= 0`);
-        opts.warmup = w;
+      case "--warmup":
+        opts.warmup = count();
         break;
-      }
       case "--single-rate":
         opts.singleRate = int();
         break;
@@ -134,12 +136,9 @@ function parseArgs(argv) {
       case "--window":
         opts.window = int();
         break;
-      case "--grace": {
-        const g = Number(value());
-        if (!Number.isInteger(g) || g < 0) throw new Error(`${key}: expected an integer >= 0`);
-        opts.grace = g;
+      case "--grace":
+        opts.grace = count();
         break;
-      }
       case "--pg":
         if (next !== undefined && /^postgres(ql)?:\/\//.test(next)) {
           opts.pg = next;
