@@ -7,6 +7,7 @@ import { asEngine, Engine } from "./engine.js";
 import { resolveFormat } from "./format.js";
 import { inferKind, NUMERIC_STRING_SHARE, type TypeClass, typeClass } from "./kinds.js";
 import { loadSource, type Source } from "./load.js";
+import { ScratchUnsupported } from "./scratch-parquet.js";
 import { sortColumnAsync, startSortWorkers } from "./sort.js";
 import { quoteIdent, stringMissing } from "./sql.js";
 import {
@@ -406,7 +407,7 @@ class FileDataset implements Dataset {
   /** Starts one scan for `group`; each column's promise is in `scanned` until taken. */
   private scanGroup(group: ColumnPlan[]): void {
     if (group.length === 0) return;
-    const all = this.serial(() => this.scanNumbers(group));
+    const all = this.scanNumbers(group);
     group.forEach((p, j) => {
       const one = all.then((columns) => columns[j] as Float64Array);
       // Rejections reach whoever takes the column; nobody may, if the run stops early.
@@ -415,10 +416,15 @@ class FileDataset implements Dataset {
     });
   }
 
-  /** The columns of `group` in one scan (scanDoubles), each array sized from the profile. */
+  /**
+   * The columns of `group`, each array sized from the profile: from a scratch copy's pages
+   * when it has them all (no DuckDB query, so not queued behind others), else in one scan.
+   */
   private async scanNumbers(group: ColumnPlan[]): Promise<Float64Array[]> {
     const outs = group.map((p) => this.newColumn(this.rowCount - p.info.missing));
-    const filled = await scanDoubles(this.conn, this.source, group, outs);
+    const filled =
+      (await this.readPages(group, outs)) ??
+      (await this.serial(() => scanDoubles(this.conn, this.source, group, outs)));
     group.forEach((p, j) => {
       if (filled[j] !== outs[j]?.length) {
         throw new VigilError(
@@ -428,6 +434,33 @@ class FileDataset implements Dataset {
       }
     });
     return outs;
+  }
+
+  private async readPages(
+    group: ColumnPlan[],
+    outs: Float64Array[],
+  ): Promise<number[] | undefined> {
+    const pages = this.source.pages;
+    const direct = (p: ColumnPlan) =>
+      (p.cls === "float" || p.cls === "integer") &&
+      p.expr === quoteIdent(p.info.name) &&
+      pages?.reads(p.info.name);
+    if (!pages || !group.every(direct)) return undefined;
+    try {
+      return await pages.readDoubles(
+        group.map((p) => p.info.name),
+        outs,
+        group.map((p) => p.nan),
+      );
+    } catch (error) {
+      if (error instanceof ScratchUnsupported) return undefined;
+      throw new VigilError(
+        "VIGIL_INTERNAL",
+        `reading ${this.path}'s scratch copy: ${error instanceof Error ? error.message : String(error)}`,
+        [],
+        { cause: error },
+      );
+    }
   }
 
   /** A text column's numbers (TRY_CAST), and the values that are not numbers, by row. */

@@ -10,6 +10,7 @@ import { VigilError } from "../errors.js";
 import { duckdbMessage, parseError } from "./duckdb-errors.js";
 import type { Engine } from "./engine.js";
 import { detectDelimiter, type FileFormat, readHead } from "./format.js";
+import { ScratchParquet } from "./scratch-parquet.js";
 import { MISSING_LIST_SQL, quoteIdent, quoteString } from "./sql.js";
 
 /** Where a data set's rows live once opened, and how to number them. */
@@ -21,6 +22,8 @@ export interface Source {
   columns: { name: string; type: string }[];
   /** Counts known without a scan (from writing the file), by column name. */
   counts?: WrittenCounts;
+  /** A scratch copy's numeric columns, readable straight from its pages. */
+  pages?: ScratchParquet;
   cleanup(): Promise<void>;
 }
 
@@ -117,11 +120,13 @@ async function parquetSource(
   cleanup: () => Promise<void>,
   counts: WrittenCounts | undefined,
 ): Promise<Source> {
+  const pages = await ScratchParquet.open(file);
   return {
     relation: `read_parquet(${quoteString(file)}, file_row_number=true)`,
     rowExpr: "(file_row_number + 1)",
     columns: await describe(conn, `read_parquet(${quoteString(file)})`),
     ...(counts ? { counts } : {}),
+    ...(pages ? { pages } : {}),
     cleanup,
   };
 }
