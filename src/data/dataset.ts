@@ -7,7 +7,7 @@ import { asEngine, Engine } from "./engine.js";
 import { resolveFormat } from "./format.js";
 import { inferKind, NUMERIC_STRING_SHARE, type TypeClass, typeClass } from "./kinds.js";
 import { loadSource, type Source } from "./load.js";
-import { ScratchUnsupported } from "./scratch-parquet.js";
+import { PagesUnsupported } from "./parquet-pages.js";
 import { sortColumnAsync, startSortWorkers } from "./sort.js";
 import { quoteIdent, stringMissing } from "./sql.js";
 import {
@@ -417,13 +417,13 @@ class FileDataset implements Dataset {
   }
 
   /**
-   * The columns of `group`, each array sized from the profile: from a scratch copy's pages
-   * when it has them all (no DuckDB query, so not queued behind others), else in one scan.
+   * The columns of `group`, each array sized from the profile: from the Parquet pages when
+   * they hold them all (no DuckDB query, so not queued behind others), else in one scan.
    */
   private async scanNumbers(group: ColumnPlan[]): Promise<Float64Array[]> {
     const outs = group.map((p) => this.newColumn(this.rowCount - p.info.missing));
     const filled =
-      (await this.readPages(group, outs)) ??
+      (await readPages(this.source, group, outs)) ??
       (await this.serial(() => scanDoubles(this.conn, this.source, group, outs)));
     group.forEach((p, j) => {
       if (filled[j] !== outs[j]?.length) {
@@ -434,33 +434,6 @@ class FileDataset implements Dataset {
       }
     });
     return outs;
-  }
-
-  private async readPages(
-    group: ColumnPlan[],
-    outs: Float64Array[],
-  ): Promise<number[] | undefined> {
-    const pages = this.source.pages;
-    const direct = (p: ColumnPlan) =>
-      (p.cls === "float" || p.cls === "integer") &&
-      p.expr === quoteIdent(p.info.name) &&
-      pages?.reads(p.info.name);
-    if (!pages || !group.every(direct)) return undefined;
-    try {
-      return await pages.readDoubles(
-        group.map((p) => p.info.name),
-        outs,
-        group.map((p) => p.nan),
-      );
-    } catch (error) {
-      if (error instanceof ScratchUnsupported) return undefined;
-      throw new VigilError(
-        "VIGIL_INTERNAL",
-        `reading ${this.path}'s scratch copy: ${error instanceof Error ? error.message : String(error)}`,
-        [],
-        { cause: error },
-      );
-    }
   }
 
   /** A text column's numbers (TRY_CAST), and the values that are not numbers, by row. */
@@ -550,6 +523,38 @@ class FileDataset implements Dataset {
       this.engine.release(this.conn);
       if (this.ownsEngine) await this.engine.close();
     }
+  }
+}
+
+/**
+ * The columns of `group` read from the source's Parquet pages (see ParquetPages), as
+ * scanDoubles would give them; undefined when the pages do not hold every one of them.
+ */
+async function readPages(
+  source: Source,
+  group: ColumnPlan[],
+  outs: Float64Array[],
+): Promise<number[] | undefined> {
+  const pages = source.pages;
+  const direct = (p: ColumnPlan) =>
+    (p.cls === "float" || p.cls === "integer") &&
+    p.expr === quoteIdent(p.info.name) &&
+    pages?.reads(p.info.name);
+  if (!pages || !group.every(direct)) return undefined;
+  try {
+    return await pages.readDoubles(
+      group.map((p) => p.info.name),
+      outs,
+      group.map((p) => p.nan),
+    );
+  } catch (error) {
+    if (error instanceof PagesUnsupported) return undefined;
+    throw new VigilError(
+      "VIGIL_INTERNAL",
+      `reading ${pages.path}: ${error instanceof Error ? error.message : String(error)}`,
+      [],
+      { cause: error },
+    );
   }
 }
 
@@ -779,7 +784,8 @@ async function prefetch(
   if (rows === 0 || rows * 8 * group.length > maxBytes) return rows;
   for (const p of group) p.nan = p.cls === "float";
   const outs = group.map(() => new Float64Array(rows));
-  const filled = await scanDoubles(conn, source, group, outs);
+  const filled =
+    (await readPages(source, group, outs)) ?? (await scanDoubles(conn, source, group, outs));
   group.forEach((p, j) => {
     p.prefetched = (outs[j] as Float64Array).subarray(0, filled[j]);
   });

@@ -10,7 +10,7 @@ import { VigilError } from "../errors.js";
 import { duckdbMessage, parseError } from "./duckdb-errors.js";
 import type { Engine } from "./engine.js";
 import { detectDelimiter, type FileFormat, readHead } from "./format.js";
-import { ScratchParquet } from "./scratch-parquet.js";
+import { ParquetPages } from "./parquet-pages.js";
 import { MISSING_LIST_SQL, quoteIdent, quoteString } from "./sql.js";
 
 /** Where a data set's rows live once opened, and how to number them. */
@@ -22,8 +22,8 @@ export interface Source {
   columns: { name: string; type: string }[];
   /** Counts known without a scan (from writing the file), by column name. */
   counts?: WrittenCounts;
-  /** A scratch copy's numeric columns, readable straight from its pages. */
-  pages?: ScratchParquet;
+  /** The Parquet file's numeric columns that can be read straight from its pages. */
+  pages?: ParquetPages;
   cleanup(): Promise<void>;
 }
 
@@ -120,7 +120,7 @@ async function parquetSource(
   cleanup: () => Promise<void>,
   counts: WrittenCounts | undefined,
 ): Promise<Source> {
-  const pages = await ScratchParquet.open(file);
+  const pages = await ParquetPages.open(file);
   return {
     relation: `read_parquet(${quoteString(file)}, file_row_number=true)`,
     rowExpr: "(file_row_number + 1)",
@@ -372,7 +372,14 @@ async function openParquet(
   const relation = `read_parquet(${quoteString(file)}, file_row_number=true)`;
   try {
     const columns = await describe(conn, `read_parquet(${quoteString(file)})`);
-    return { relation, rowExpr: "(file_row_number + 1)", columns, cleanup };
+    const pages = await ParquetPages.open(file);
+    return {
+      relation,
+      rowExpr: "(file_row_number + 1)",
+      columns,
+      ...(pages ? { pages } : {}),
+      cleanup,
+    };
   } catch (error) {
     await cleanup();
     if (error instanceof VigilError) throw error;

@@ -1,30 +1,36 @@
 import { open } from "node:fs/promises";
+import { gunzipSync } from "node:zlib";
 
 /**
- * Numeric columns of a text file's scratch copy, read straight from its pages.
+ * Numeric columns of a Parquet file, read straight from its pages.
  *
- * The scratch file is one Vigil wrote itself (src/data/load.ts: DuckDB's COPY, uncompressed),
- * so its pages hold the values as plain little-endian numbers, or as a dictionary of them and
- * bit-packed indices. Reading them here costs about 8 ms per 1M values (file read, copy or
- * lookup); DuckDB's scan of the same columns into result chunks cost 95-120 ms per six 1M
- * columns, mostly in handing over 2,048-row chunks. On the 1M x 25 CSV pair of bench/drift
- * that took `vigil drift` from 3.7 to 3.3 s. Anything this reader does not expect (a codec, an
- * encoding, a nested schema, a logical type other than a signed integer) makes it decline,
- * and the caller scans with DuckDB as before.
- *
- * Cost: one read of each column chunk and O(values) decoding; memory of one chunk.
+ * Parquet stores a column's values as plain little-endian numbers, or as a dictionary of them
+ * and bit-packed indices, in pages that are uncompressed (a text file's scratch copy, which
+ * src/data/load.ts writes so) or compressed with Snappy or gzip (the usual codecs of pandas,
+ * Spark and DuckDB). Reading them here costs about 8 ms per 1M values (file read,
+ * decompression, copy or lookup); DuckDB's scan of the same columns into result chunks cost
+ * 95-120 ms per six 1M columns, mostly in handing over 2,048-row chunks. On the 1M x 25 pairs
+ * of bench/drift that took `vigil drift` from 3.7 to 3.3 s on CSV. Anything this reader does
+ * not expect (another codec, an encoding, a nested schema, a logical type other than a signed
+ * integer, two columns of one name) makes it decline, and the caller scans with DuckDB.
  *
  * Format: https://parquet.apache.org/docs/file-format/ (FileMetaData, PageHeader and the
- * RLE/bit-packed hybrid encoding); Thrift's compact protocol for the footer and page headers.
+ * RLE/bit-packed hybrid encoding); Thrift's compact protocol for the footer and page headers;
+ * Snappy's format description (github.com/google/snappy, format_description.txt).
+ *
+ * Cost: one read of each column chunk and O(values) decoding; memory of one chunk and one
+ * decompressed page.
  */
 
 /** Why the reader declined a file or column: the caller falls back to a DuckDB scan. */
-export class ScratchUnsupported extends Error {}
+export class PagesUnsupported extends Error {}
 
 const PHYSICAL = { INT32: 1, INT64: 2, FLOAT: 4, DOUBLE: 5 } as const;
 const NUMERIC_PHYSICAL = new Set<number>(Object.values(PHYSICAL));
 const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as const;
 const PAGE = { DATA: 0, DICTIONARY: 2, DATA_V2: 3 } as const;
+const CODEC = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2 } as const;
+const CODECS = new Set<number>(Object.values(CODEC));
 /** Parquet's converted types INT_8 .. INT_64 (signed integers). */
 const SIGNED_CONVERTED = new Set([15, 16, 17, 18]);
 
@@ -33,6 +39,7 @@ interface ChunkLayout {
   start: number;
   length: number;
   values: number;
+  codec: number;
 }
 
 interface ColumnLayout {
@@ -41,18 +48,18 @@ interface ColumnLayout {
   chunks: ChunkLayout[];
 }
 
-export class ScratchParquet {
+export class ParquetPages {
   private constructor(
-    private readonly path: string,
+    readonly path: string,
     private readonly columns: Map<string, ColumnLayout>,
   ) {}
 
   /** The file's layout from its footer; undefined when it is not one this reader takes. */
-  static async open(path: string): Promise<ScratchParquet | undefined> {
+  static async open(path: string): Promise<ParquetPages | undefined> {
     try {
-      return new ScratchParquet(path, await readLayout(path));
+      return new ParquetPages(path, await readLayout(path));
     } catch (error) {
-      if (error instanceof ScratchUnsupported || error instanceof RangeError) return undefined;
+      if (error instanceof PagesUnsupported || error instanceof RangeError) return undefined;
       throw error;
     }
   }
@@ -64,7 +71,7 @@ export class ScratchParquet {
 
   /**
    * Writes each column's present values (not null; not NaN where `skipNaN`) to its `outs`
-   * array, in file order; returns how many each got. Throws ScratchUnsupported for a page it
+   * array, in file order; returns how many each got. Throws PagesUnsupported for a page it
    * does not decode, or more values than an array holds (nothing to undo: the caller rereads
    * into the same arrays).
    */
@@ -75,37 +82,43 @@ export class ScratchParquet {
   ): Promise<number[]> {
     const layouts = names.map((n) => {
       const c = this.columns.get(n);
-      if (!c) throw new ScratchUnsupported(`column ${n} is not read from pages`);
+      if (!c) throw new PagesUnsupported(`column ${n} is not read from pages`);
       return c;
     });
+    const groups = layouts[0]?.chunks.length ?? 0;
+    if (layouts.some((c) => c.chunks.length !== groups)) {
+      throw new PagesUnsupported("columns with different row groups");
+    }
     const fh = await open(this.path, "r");
     try {
       const filled = names.map(() => 0);
-      let buffer = new Uint8Array(0);
-      let withNaN = new Float64Array(0);
-      for (const [j, c] of layouts.entries()) {
-        const out = outs[j] as Float64Array;
-        let k = 0;
-        for (const chunk of c.chunks) {
-          if (buffer.length < chunk.length) buffer = new Uint8Array(chunk.length);
-          const { bytesRead } = await fh.read(buffer, 0, chunk.length, chunk.start);
-          if (bytesRead !== chunk.length) throw new ScratchUnsupported("short read");
-          const bytes = buffer.subarray(0, chunk.length);
-          if (!skipNaN[j]) {
-            k = decodeChunk(bytes, c, chunk.values, out, k);
-            continue;
-          }
-          // `out` is sized for the values without NaN: decode aside, then keep the numbers.
-          if (withNaN.length < chunk.values) withNaN = new Float64Array(chunk.values);
-          const n = decodeChunk(bytes, c, chunk.values, withNaN, 0);
-          for (let i = 0; i < n; i++) {
-            const x = withNaN[i] as number;
-            if (Number.isNaN(x)) continue;
-            if (k >= out.length) throw new ScratchUnsupported("more values than counted");
-            out[k++] = x;
-          }
+      const scratch: Scratch = { bytes: new Uint8Array(0), page: new Uint8Array(0) };
+      // Row group by row group, one read for the span of the wanted columns' chunks (they
+      // lie side by side): reads of each chunk alone spent more time waiting on the thread
+      // pool than decoding.
+      for (let g = 0; g < groups; g++) {
+        const chunks = layouts.map((c) => c.chunks[g] as ChunkLayout);
+        const from = Math.min(...chunks.map((c) => c.start));
+        const to = Math.max(...chunks.map((c) => c.start + c.length));
+        if (scratch.bytes.length < to - from) scratch.bytes = new Uint8Array(to - from);
+        const { bytesRead } = await fh.read(scratch.bytes, 0, to - from, from);
+        if (bytesRead !== to - from) throw new PagesUnsupported("short read");
+        for (const [j, c] of layouts.entries()) {
+          const chunk = chunks[j] as ChunkLayout;
+          const bytes = scratch.bytes.subarray(
+            chunk.start - from,
+            chunk.start - from + chunk.length,
+          );
+          filled[j] = decodeInto(
+            bytes,
+            c,
+            chunk,
+            outs[j] as Float64Array,
+            filled[j] as number,
+            skipNaN[j] === true,
+            scratch,
+          );
         }
-        filled[j] = k;
       }
       return filled;
     } finally {
@@ -120,14 +133,14 @@ async function readLayout(path: string): Promise<Map<string, ColumnLayout>> {
   const fh = await open(path, "r");
   try {
     const { size } = await fh.stat();
-    if (size < 12) throw new ScratchUnsupported("too short for Parquet");
+    if (size < 12) throw new PagesUnsupported("too short for Parquet");
     const tail = new Uint8Array(8);
     await fh.read(tail, 0, 8, size - 8);
     if (String.fromCharCode(...tail.subarray(4)) !== "PAR1") {
-      throw new ScratchUnsupported("no Parquet magic");
+      throw new PagesUnsupported("no Parquet magic");
     }
     const footerLength = new DataView(tail.buffer).getUint32(0, true);
-    if (footerLength > size - 12) throw new ScratchUnsupported("footer length out of range");
+    if (footerLength > size - 12) throw new PagesUnsupported("footer length out of range");
     const footer = new Uint8Array(footerLength);
     await fh.read(footer, 0, footerLength, size - 8 - footerLength);
     return layoutOf(new CompactReader(footer).struct());
@@ -141,14 +154,17 @@ function layoutOf(meta: Struct): Map<string, ColumnLayout> {
   const schema = list(meta[2]);
   const root = schema[0];
   if (!root || Number(root[5]) !== schema.length - 1) {
-    throw new ScratchUnsupported("not a flat schema");
+    throw new PagesUnsupported("not a flat schema");
   }
   const leaves = schema.slice(1);
+  const names = leaves.map((e) => bytesToString(e[4]));
   const columns = new Map<string, ColumnLayout>();
-  const readable: (ColumnLayout | undefined)[] = leaves.map((e) => {
-    if (e[5] !== undefined) throw new ScratchUnsupported("nested column");
+  // A name given twice is no name DuckDB reports as is: leave both to DuckDB.
+  const seen = new Set<string>();
+  const readable: (ColumnLayout | undefined)[] = leaves.map((e, i) => {
+    if (e[5] !== undefined) throw new PagesUnsupported("nested column");
     const repetition = Number(e[3] ?? 0);
-    if (repetition > 1) throw new ScratchUnsupported("repeated column");
+    if (repetition > 1) throw new PagesUnsupported("repeated column");
     const physical = Number(e[1]);
     const numeric = NUMERIC_PHYSICAL.has(physical);
     const converted = e[6];
@@ -156,26 +172,33 @@ function layoutOf(meta: Struct): Map<string, ColumnLayout> {
     const plainNumber =
       (converted === undefined || SIGNED_CONVERTED.has(Number(converted))) &&
       (logical === undefined || signedIntegerLogical(logical));
-    if (!numeric || !plainNumber) return undefined;
+    const name = names[i] as string;
+    if (seen.has(name)) columns.delete(name);
+    const first = !seen.has(name);
+    seen.add(name);
+    if (!numeric || !plainNumber || !first) return undefined;
     const layout: ColumnLayout = { physical, optional: repetition === 1, chunks: [] };
-    columns.set(bytesToString(e[4]), layout);
+    columns.set(name, layout);
     return layout;
   });
   for (const rg of list(meta[4])) {
     const chunks = list(rg[1]);
-    if (chunks.length !== leaves.length) throw new ScratchUnsupported("row group shape");
+    if (chunks.length !== leaves.length) throw new PagesUnsupported("row group shape");
     chunks.forEach((chunk, i) => {
       const layout = readable[i];
       if (!layout) return;
       const md = chunk[3] as Struct | undefined;
-      if (chunk[1] !== undefined || !md) throw new ScratchUnsupported("external column chunk");
-      if (Number(md[4]) !== 0) throw new ScratchUnsupported("compressed column chunk");
+      if (chunk[1] !== undefined || !md) throw new PagesUnsupported("external column chunk");
+      const codec = Number(md[4]);
+      // Another codec leaves this column to DuckDB.
+      if (!CODECS.has(codec)) columns.delete(names[i] as string);
       const data = Number(md[9]);
       const dict = md[11] === undefined ? undefined : Number(md[11]);
       layout.chunks.push({
         start: dict !== undefined && dict > 0 && dict < data ? dict : data,
         length: Number(md[7]),
         values: Number(md[5]),
+        codec,
       });
     });
   }
@@ -190,79 +213,236 @@ function signedIntegerLogical(logical: Struct): boolean {
 }
 
 function list(value: unknown): Struct[] {
-  if (!Array.isArray(value)) throw new ScratchUnsupported("expected a list in the footer");
+  if (!Array.isArray(value)) throw new PagesUnsupported("expected a list in the footer");
   return value as Struct[];
 }
 
 function bytesToString(value: unknown): string {
-  if (!(value instanceof Uint8Array)) throw new ScratchUnsupported("expected a name");
+  if (!(value instanceof Uint8Array)) throw new PagesUnsupported("expected a name");
   return new TextDecoder("utf-8", { fatal: true }).decode(value);
 }
 
 // ---------------------------------------------------------------- pages
 
+/**
+ * One chunk's present values into `out` from `k` (without NaN when `skipNaN`); returns the
+ * new fill level. `out` is sized for the values without NaN: with room for the whole chunk
+ * they are decoded into it and the NaN closed up, else decoded aside.
+ */
+function decodeInto(
+  bytes: Uint8Array,
+  column: ColumnLayout,
+  chunk: ChunkLayout,
+  out: Float64Array,
+  k: number,
+  skipNaN: boolean,
+  scratch: Scratch,
+): number {
+  if (!skipNaN) return decodeChunk(bytes, column, chunk, out, k, scratch);
+  if (k + chunk.values <= out.length) {
+    const end = decodeChunk(bytes, column, chunk, out, k, scratch);
+    return k + dropNaN(out.subarray(k, end));
+  }
+  const aside = new Float64Array(chunk.values);
+  const n = dropNaN(aside.subarray(0, decodeChunk(bytes, column, chunk, aside, 0, scratch)));
+  if (k + n > out.length) throw new PagesUnsupported("more values than counted");
+  out.set(aside.subarray(0, n), k);
+  return k + n;
+}
+
+/** Buffers reused from chunk to chunk: the stored chunks, and one decompressed page. */
+interface Scratch {
+  bytes: Uint8Array;
+  page: Uint8Array;
+}
+
+/** Moves the values that are not NaN to the front of `values`; returns how many there are. */
+function dropNaN(values: Float64Array): number {
+  let k = 0;
+  while (k < values.length && !Number.isNaN(values[k] as number)) k++;
+  for (let i = k + 1; i < values.length; i++) {
+    const x = values[i] as number;
+    if (!Number.isNaN(x)) values[k++] = x;
+  }
+  return k;
+}
+
 /** Decodes one column chunk's pages into `out` from `at`; returns the new fill level. */
 function decodeChunk(
   bytes: Uint8Array,
   column: ColumnLayout,
-  values: number,
+  chunk: ChunkLayout,
   out: Float64Array,
   at: number,
+  scratch: Scratch,
 ): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 0;
   let seen = 0;
   let k = at;
   let dictionary: Float64Array | undefined;
-  while (seen < values) {
+  while (seen < chunk.values) {
     const reader = new CompactReader(bytes, pos);
     const header = reader.struct();
     const size = Number(header[3]);
     const body = reader.pos;
     const end = body + size;
-    if (!(size >= 0 && end <= bytes.length)) throw new ScratchUnsupported("page out of range");
+    if (!(size >= 0 && end <= bytes.length)) throw new PagesUnsupported("page out of range");
     const type = Number(header[1]);
+    const fullSize = Number(header[2]);
     if (type === PAGE.DICTIONARY) {
       const h = header[7] as Struct;
       const n = Number(h[1]);
       const enc = Number(h[2]);
       if (enc !== ENCODING.PLAIN && enc !== ENCODING.PLAIN_DICTIONARY) {
-        throw new ScratchUnsupported(`dictionary encoding ${enc}`);
+        throw new PagesUnsupported(`dictionary encoding ${enc}`);
       }
+      const page = pagePayload(bytes, body, end, fullSize, chunk.codec, 0, scratch);
+      if (n * width(column.physical) > page.length) throw new PagesUnsupported("short page");
       dictionary = new Float64Array(n);
-      plainValues(view, body, n, column.physical, dictionary, 0);
+      plainValues(viewOf(page), 0, n, column.physical, dictionary, 0);
     } else if (type === PAGE.DATA || type === PAGE.DATA_V2) {
       const v2 = type === PAGE.DATA_V2;
       const h = header[v2 ? 8 : 5] as Struct;
       const n = Number(h[1]);
       const enc = Number(h[v2 ? 4 : 2]);
-      let p = body;
+      let page: Uint8Array;
+      let p = 0;
       let present = n;
       if (v2) {
-        if (h[7] === true) throw new ScratchUnsupported("compressed V2 page");
+        // Levels are stored as they are; the values after them are compressed unless the
+        // header says otherwise (is_compressed defaults to true).
+        const levels = Number(h[5]) + Number(h[6]);
+        const raw = h[7] === false ? CODEC.UNCOMPRESSED : chunk.codec;
+        page = pagePayload(bytes, body, end, fullSize, raw, levels, scratch);
         present = n - Number(h[2]);
-        p += Number(h[5]) + Number(h[6]);
-      } else if (column.optional) {
-        const length = view.getUint32(p, true);
-        present = countOnes(bytes, p + 4, p + 4 + length, n);
-        p += 4 + length;
+        p = levels;
+      } else {
+        page = pagePayload(bytes, body, end, fullSize, chunk.codec, 0, scratch);
+        if (column.optional) {
+          const length = viewOf(page).getUint32(0, true);
+          present = countOnes(page, 4, 4 + length, n);
+          p = 4 + length;
+        }
       }
       if (enc === ENCODING.PLAIN) {
-        if (p + present * width(column.physical) > end) throw new ScratchUnsupported("short page");
-        k = plainValues(view, p, present, column.physical, out, k);
+        if (p + present * width(column.physical) > page.length) {
+          throw new PagesUnsupported("short page");
+        }
+        k = plainValues(viewOf(page), p, present, column.physical, out, k);
       } else if (enc === ENCODING.RLE_DICTIONARY || enc === ENCODING.PLAIN_DICTIONARY) {
-        if (!dictionary) throw new ScratchUnsupported("dictionary indices without a dictionary");
-        k = dictionaryValues(bytes, p, end, present, dictionary, out, k);
+        if (!dictionary) throw new PagesUnsupported("dictionary indices without a dictionary");
+        k = dictionaryValues(page, p, page.length, present, dictionary, out, k);
       } else {
-        throw new ScratchUnsupported(`value encoding ${enc}`);
+        throw new PagesUnsupported(`value encoding ${enc}`);
       }
       seen += n;
     } else {
-      throw new ScratchUnsupported(`page type ${type}`);
+      throw new PagesUnsupported(`page type ${type}`);
     }
     pos = end;
   }
   return k;
+}
+
+function viewOf(bytes: Uint8Array): DataView {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+/**
+ * A page's bytes as written before compression (`fullSize` of them): the stored bytes
+ * [body, end) when uncompressed; else the first `raw` stored bytes as they are (a version 2
+ * page's levels) and the rest decompressed after them.
+ */
+function pagePayload(
+  bytes: Uint8Array,
+  body: number,
+  end: number,
+  fullSize: number,
+  codec: number,
+  raw: number,
+  scratch: Scratch,
+): Uint8Array {
+  if (codec === CODEC.UNCOMPRESSED) return bytes.subarray(body, end);
+  if (!(Number.isSafeInteger(fullSize) && fullSize >= raw && body + raw <= end)) {
+    throw new PagesUnsupported("page sizes out of range");
+  }
+  if (scratch.page.length < fullSize) scratch.page = new Uint8Array(fullSize);
+  const page = scratch.page.subarray(0, fullSize);
+  page.set(bytes.subarray(body, body + raw));
+  if (codec === CODEC.SNAPPY) {
+    snappyInto(bytes, body + raw, end, page, raw);
+  } else {
+    let inflated: Uint8Array;
+    try {
+      inflated = gunzipSync(bytes.subarray(body + raw, end));
+    } catch {
+      throw new PagesUnsupported("gzip page does not inflate");
+    }
+    if (inflated.length !== fullSize - raw) throw new PagesUnsupported("gzip page size");
+    page.set(inflated, raw);
+  }
+  return page;
+}
+
+/**
+ * Snappy's raw format: the uncompressed length as a varint, then literals and back
+ * references (copies) until `end`; decompressed into `dst` from `d`, which it must fill.
+ */
+function snappyInto(src: Uint8Array, p: number, end: number, dst: Uint8Array, d: number): void {
+  const start = d;
+  const header = runHeader(src, p, end);
+  p = header.next;
+  if (d + header.header !== dst.length) throw new PagesUnsupported("snappy length");
+  while (p < end) {
+    const tag = src[p++] as number;
+    const kind = tag & 3;
+    if (kind === 0) {
+      let n = tag >>> 2;
+      if (n >= 60) {
+        const extra = n - 59;
+        n = 0;
+        for (let i = 0; i < extra; i++) n += (src[p + i] as number) * 2 ** (8 * i);
+        p += extra;
+      }
+      n += 1;
+      if (p + n > end || d + n > dst.length) throw new PagesUnsupported("snappy literal");
+      dst.set(src.subarray(p, p + n), d);
+      p += n;
+      d += n;
+      continue;
+    }
+    let n: number;
+    let offset: number;
+    if (kind === 1) {
+      n = ((tag >>> 2) & 7) + 4;
+      offset = ((tag >>> 5) << 8) | (src[p] as number);
+      p += 1;
+    } else if (kind === 2) {
+      n = (tag >>> 2) + 1;
+      offset = (src[p] as number) | ((src[p + 1] as number) << 8);
+      p += 2;
+    } else {
+      n = (tag >>> 2) + 1;
+      offset =
+        ((src[p] as number) |
+          ((src[p + 1] as number) << 8) |
+          ((src[p + 2] as number) << 16) |
+          ((src[p + 3] as number) << 24)) >>>
+        0;
+      p += 4;
+    }
+    if (p > end || offset === 0 || offset > d - start || d + n > dst.length) {
+      throw new PagesUnsupported("snappy copy out of range");
+    }
+    if (offset >= n) {
+      dst.copyWithin(d, d - offset, d - offset + n);
+      d += n;
+    } else {
+      // Overlapping: the copy repeats the last `offset` bytes.
+      for (let i = 0; i < n; i++, d++) dst[d] = dst[d - offset] as number;
+    }
+  }
+  if (d !== dst.length) throw new PagesUnsupported("snappy data ends early");
 }
 
 function width(physical: number): number {
@@ -278,7 +458,7 @@ function plainValues(
   out: Float64Array,
   k: number,
 ): number {
-  if (k + n > out.length) throw new ScratchUnsupported("more values than the profile counted");
+  if (k + n > out.length) throw new PagesUnsupported("more values than the profile counted");
   switch (physical) {
     case PHYSICAL.DOUBLE:
       // A byte copy: the page's values need not be 8-byte aligned in the buffer.
@@ -316,9 +496,9 @@ function dictionaryValues(
   out: Float64Array,
   k: number,
 ): number {
-  if (k + n > out.length) throw new ScratchUnsupported("more values than the profile counted");
+  if (k + n > out.length) throw new PagesUnsupported("more values than the profile counted");
   const bitWidth = bytes[p++] as number;
-  if (bitWidth > 24) throw new ScratchUnsupported(`bit width ${bitWidth}`);
+  if (bitWidth > 24) throw new PagesUnsupported(`bit width ${bitWidth}`);
   const byteWidth = (bitWidth + 7) >> 3;
   const mask = (1 << bitWidth) - 1;
   const size = dictionary.length;
@@ -331,7 +511,7 @@ function dictionaryValues(
       let index = 0;
       for (let i = 0; i < byteWidth; i++) index += (bytes[p + i] as number) * 2 ** (8 * i);
       p += byteWidth;
-      if (index >= size) throw new ScratchUnsupported("dictionary index out of range");
+      if (index >= size) throw new PagesUnsupported("dictionary index out of range");
       out.fill(dictionary[index] as number, k, k + count);
       k += count;
       left -= count;
@@ -339,7 +519,7 @@ function dictionaryValues(
     }
     const groups = (run.header - 1) / 2;
     const bytesUsed = groups * bitWidth;
-    if (p + bytesUsed > end) throw new ScratchUnsupported("bit-packed run past the page");
+    if (p + bytesUsed > end) throw new PagesUnsupported("bit-packed run past the page");
     const take = Math.min(groups * 8, left);
     // Bits are taken low first from an accumulator refilled a byte at a time; with widths
     // up to 24 it never holds more than 31 bits.
@@ -354,7 +534,7 @@ function dictionaryValues(
       const index = acc & mask;
       acc >>>= bitWidth;
       held -= bitWidth;
-      if (index >= size) throw new ScratchUnsupported("dictionary index out of range");
+      if (index >= size) throw new PagesUnsupported("dictionary index out of range");
       out[k++] = dictionary[index] as number;
     }
     p += bytesUsed;
@@ -368,12 +548,12 @@ function runHeader(bytes: Uint8Array, p: number, end: number): { header: number;
   let header = 0;
   let shift = 0;
   for (;;) {
-    if (p >= end) throw new ScratchUnsupported("hybrid run past the page");
+    if (p >= end) throw new PagesUnsupported("hybrid run past the page");
     const b = bytes[p++] as number;
     header += (b & 0x7f) * 2 ** shift;
     shift += 7;
     if (b < 0x80) return { header, next: p };
-    if (shift > 35) throw new ScratchUnsupported("hybrid run header too long");
+    if (shift > 35) throw new PagesUnsupported("hybrid run header too long");
   }
 }
 
@@ -389,14 +569,14 @@ function countOnes(bytes: Uint8Array, p: number, end: number, n: number): number
     p = run.next;
     if (run.header % 2 === 0) {
       const count = Math.min(run.header / 2, left);
-      if (p >= end) throw new ScratchUnsupported("hybrid run past the page");
+      if (p >= end) throw new PagesUnsupported("hybrid run past the page");
       if ((bytes[p] as number) & 1) ones += count;
       p += 1;
       left -= count;
       continue;
     }
     const groups = (run.header - 1) / 2;
-    if (p + groups > end) throw new ScratchUnsupported("bit-packed run past the page");
+    if (p + groups > end) throw new PagesUnsupported("bit-packed run past the page");
     const take = Math.min(groups * 8, left);
     for (let i = 0; i < take; i += 8) {
       const byte = bytes[p + (i >> 3)] as number;
@@ -494,7 +674,7 @@ class CompactReader {
       case 12:
         return this.struct();
       default:
-        throw new ScratchUnsupported(`Thrift type ${type}`);
+        throw new PagesUnsupported(`Thrift type ${type}`);
     }
   }
 
