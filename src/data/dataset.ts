@@ -7,7 +7,6 @@ import { asEngine, Engine } from "./engine.js";
 import { resolveFormat } from "./format.js";
 import { inferKind, NUMERIC_STRING_SHARE, type TypeClass, typeClass } from "./kinds.js";
 import { loadSource, type Source } from "./load.js";
-import { PagesUnsupported } from "./parquet-pages.js";
 import { sortColumnAsync, startSortWorkers } from "./sort.js";
 import { quoteIdent, stringMissing } from "./sql.js";
 import {
@@ -547,14 +546,10 @@ async function readPages(
       outs,
       group.map((p) => p.nan),
     );
-  } catch (error) {
-    if (error instanceof PagesUnsupported) return undefined;
-    throw new VigilError(
-      "VIGIL_INTERNAL",
-      `reading ${pages.path}: ${error instanceof Error ? error.message : String(error)}`,
-      [],
-      { cause: error },
-    );
+  } catch {
+    // Declined, or a page it could not make sense of: DuckDB reads the columns instead, and
+    // a damaged file gets its error (with its code) from there.
+    return undefined;
   }
 }
 

@@ -50,7 +50,7 @@ interface ColumnLayout {
 
 export class ParquetPages {
   private constructor(
-    readonly path: string,
+    private readonly path: string,
     private readonly columns: Map<string, ColumnLayout>,
   ) {}
 
@@ -58,9 +58,9 @@ export class ParquetPages {
   static async open(path: string): Promise<ParquetPages | undefined> {
     try {
       return new ParquetPages(path, await readLayout(path));
-    } catch (error) {
-      if (error instanceof PagesUnsupported || error instanceof RangeError) return undefined;
-      throw error;
+    } catch {
+      // Not one this reader takes (or unreadable): DuckDB reads the file, and says why not.
+      return undefined;
     }
   }
 
