@@ -15,10 +15,9 @@
 // there, WAL checkpoints on a background thread. Without it, profiles are updated inside
 // each transaction on this thread (what PostgreSQL does).
 //
-// --sqlite-tuning is an experiment, not what the store does: a 64 MB page cache and a
-// checkpoint every 10,000 WAL pages instead of SQLite's 2 MB and 1,000 (random event ids
-// make the unique index outgrow the default cache; fewer checkpoints write each hot page
-// fewer times).
+// --sqlite-tuning is an experiment, not what the store does: a 64 MB page cache (the store
+// uses 16 MB, docs/store.md) and a checkpoint every 10,000 WAL pages instead of 1,000
+// (fewer checkpoints write each hot page fewer times).
 //
 // Needs the compiled sources: `npm run build` (or --dist DIR holding monitor/ingest.js).
 // Prints events/s and per-request p50/p99 for each concurrency (requests in flight at once,

@@ -35,7 +35,7 @@ import { WalSync } from "./wal-sync.js";
 export const DEFAULT_SQLITE_PATH = "./.vigil/vigil.db";
 /** wal_autocheckpoint of the writer when a background thread checkpoints (16 MB of WAL). */
 const BACKSTOP_CHECKPOINT_PAGES = 4000;
-const SQLITE_CACHE_KIB = 64 * 1024;
+const SQLITE_CACHE_KIB = 16 * 1024;
 export const DATABASE_URL_ENV = "VIGIL_DATABASE_URL";
 
 export interface OpenStoreOptions {
@@ -264,10 +264,11 @@ async function openSqlite(path: string, options: OpenStoreOptions): Promise<Stor
         : undefined;
     raw.pragma(`synchronous = ${mode === "normal" || walSync ? "NORMAL" : "FULL"}`);
     raw.pragma("foreign_keys = ON");
-    // 64 MB of page cache instead of SQLite's 2 MB: the unique index on event ids takes
+    // 16 MB of page cache instead of SQLite's 2 MB: the unique index on event ids takes
     // inserts at random places, and once it outgrew 2 MB every insert re-read its pages
-    // (the ingest benchmark's insert time rose by half as the database passed 1 GB).
-    // Pages are allocated as used, so a small database costs nothing more.
+    // (the ingest benchmark's insert time rose by half as the database passed 1 GB). Not
+    // more: a commit after a B-tree split walks the whole page hash table (docs/store.md,
+    // "Page cache"), 7-10% of the ingest thread at 64 MB. Pages are allocated as used.
     raw.pragma(`cache_size = ${-SQLITE_CACHE_KIB}`);
     if (options.sqliteBackgroundCheckpoints && !memory && String(journal).toLowerCase() === "wal") {
       checkpointer = new WalCheckpointer(resolve(path));
