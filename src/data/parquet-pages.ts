@@ -1,4 +1,4 @@
-import { open } from "node:fs/promises";
+import { type FileHandle, open } from "node:fs/promises";
 import { gunzipSync } from "node:zlib";
 
 /**
@@ -27,7 +27,7 @@ export class PagesUnsupported extends Error {}
 
 const PHYSICAL = { INT32: 1, INT64: 2, FLOAT: 4, DOUBLE: 5 } as const;
 const NUMERIC_PHYSICAL = new Set<number>(Object.values(PHYSICAL));
-const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE: 3, RLE_DICTIONARY: 8 } as const;
+const ENCODING = { PLAIN: 0, PLAIN_DICTIONARY: 2, RLE_DICTIONARY: 8 } as const;
 const PAGE = { DATA: 0, DICTIONARY: 2, DATA_V2: 3 } as const;
 const CODEC = { UNCOMPRESSED: 0, SNAPPY: 1, GZIP: 2 } as const;
 const CODECS = new Set<number>(Object.values(CODEC));
@@ -93,24 +93,25 @@ export class ParquetPages {
     try {
       const filled = names.map(() => 0);
       const scratch: Scratch = { bytes: new Uint8Array(0), page: new Uint8Array(0) };
-      // Row group by row group, one read for the span of the wanted columns' chunks (they
-      // lie side by side): reads of each chunk alone spent more time waiting on the thread
-      // pool than decoding.
+      // Row group by row group: one read for the span of the wanted columns' chunks when
+      // they lie close together (the columns of a group usually sit side by side), else one
+      // read per chunk, so a few columns of a wide file do not read the rest.
       for (let g = 0; g < groups; g++) {
         const chunks = layouts.map((c) => c.chunks[g] as ChunkLayout);
         const from = Math.min(...chunks.map((c) => c.start));
         const to = Math.max(...chunks.map((c) => c.start + c.length));
-        if (scratch.bytes.length < to - from) scratch.bytes = new Uint8Array(to - from);
-        const { bytesRead } = await fh.read(scratch.bytes, 0, to - from, from);
-        if (bytesRead !== to - from) throw new PagesUnsupported("short read");
+        const wanted = chunks.reduce((n, c) => n + c.length, 0);
+        const span = to - from <= 2 * wanted;
+        if (span) await readAt(fh, scratch, from, to - from);
         for (const [j, c] of layouts.entries()) {
           const chunk = chunks[j] as ChunkLayout;
-          const bytes = scratch.bytes.subarray(
-            chunk.start - from,
-            chunk.start - from + chunk.length,
-          );
+          let at = chunk.start - from;
+          if (!span) {
+            await readAt(fh, scratch, chunk.start, chunk.length);
+            at = 0;
+          }
           filled[j] = decodeInto(
-            bytes,
+            scratch.bytes.subarray(at, at + chunk.length),
             c,
             chunk,
             outs[j] as Float64Array,
@@ -248,6 +249,18 @@ function decodeInto(
   if (k + n > out.length) throw new PagesUnsupported("more values than counted");
   out.set(aside.subarray(0, n), k);
   return k + n;
+}
+
+/** `length` bytes of the file from `position` into the start of `scratch.bytes`. */
+async function readAt(
+  fh: FileHandle,
+  scratch: Scratch,
+  position: number,
+  length: number,
+): Promise<void> {
+  if (scratch.bytes.length < length) scratch.bytes = new Uint8Array(length);
+  const { bytesRead } = await fh.read(scratch.bytes, 0, length, position);
+  if (bytesRead !== length) throw new PagesUnsupported("short read");
 }
 
 /** Buffers reused from chunk to chunk: the stored chunks, and one decompressed page. */
