@@ -416,14 +416,14 @@ class FileDataset implements Dataset {
   }
 
   /**
-   * The columns of `group`, each array sized from the profile: from the Parquet pages when
-   * they hold them all (no DuckDB query, so not queued behind others), else in one scan.
+   * The columns of `group`, each array sized from the profile: those the Parquet pages hold
+   * from there (no DuckDB query, so not queued behind others), the rest in one scan.
    */
   private async scanNumbers(group: ColumnPlan[]): Promise<Float64Array[]> {
     const outs = group.map((p) => this.newColumn(this.rowCount - p.info.missing));
-    const filled =
-      (await readPages(this.source, group, outs)) ??
-      (await this.serial(() => scanDoubles(this.conn, this.source, group, outs)));
+    const filled = await readColumns(this.source, group, outs, (rest, restOuts) =>
+      this.serial(() => scanDoubles(this.conn, this.source, rest, restOuts)),
+    );
     group.forEach((p, j) => {
       if (filled[j] !== outs[j]?.length) {
         throw new VigilError(
@@ -526,31 +526,53 @@ class FileDataset implements Dataset {
 }
 
 /**
- * The columns of `group` read from the source's Parquet pages (see ParquetPages), as
- * scanDoubles would give them; undefined when the pages do not hold every one of them.
+ * The columns of `group` into `outs`, as scanDoubles gives them: those the source's Parquet
+ * pages hold (see ParquetPages) from there, the rest (or all, if reading the pages fails)
+ * through `scan`. Returns how many values each column had.
  */
-async function readPages(
+async function readColumns(
   source: Source,
   group: ColumnPlan[],
   outs: Float64Array[],
-): Promise<number[] | undefined> {
+  scan: (rest: ColumnPlan[], restOuts: Float64Array[]) => Promise<number[]>,
+): Promise<number[]> {
   const pages = source.pages;
-  const direct = (p: ColumnPlan) =>
-    (p.cls === "float" || p.cls === "integer") &&
-    p.expr === quoteIdent(p.info.name) &&
-    pages?.reads(p.info.name);
-  if (!pages || !group.every(direct)) return undefined;
-  try {
-    return await pages.readDoubles(
-      group.map((p) => p.info.name),
-      outs,
-      group.map((p) => p.nan),
-    );
-  } catch {
-    // Declined, or a page it could not make sense of: DuckDB reads the columns instead, and
-    // a damaged file gets its error (with its code) from there.
-    return undefined;
+  const direct = group.map(
+    (p) =>
+      pages !== undefined &&
+      (p.cls === "float" || p.cls === "integer") &&
+      p.expr === quoteIdent(p.info.name) &&
+      pages.reads(p.info.name),
+  );
+  const filled = group.map(() => 0);
+  const fromPages = group.flatMap((_, j) => (direct[j] ? [j] : []));
+  let scanned = group.flatMap((_, j) => (direct[j] ? [] : [j]));
+  if (pages && fromPages.length > 0) {
+    try {
+      const got = await pages.readDoubles(
+        fromPages.map((j) => (group[j] as ColumnPlan).info.name),
+        fromPages.map((j) => outs[j] as Float64Array),
+        fromPages.map((j) => (group[j] as ColumnPlan).nan),
+      );
+      fromPages.forEach((j, k) => {
+        filled[j] = got[k] as number;
+      });
+    } catch {
+      // Declined, or a page it could not make sense of: DuckDB reads these columns too, and
+      // a damaged file gets its error (with its code) from there.
+      scanned = group.map((_, j) => j);
+    }
   }
+  if (scanned.length > 0) {
+    const got = await scan(
+      scanned.map((j) => group[j] as ColumnPlan),
+      scanned.map((j) => outs[j] as Float64Array),
+    );
+    scanned.forEach((j, k) => {
+      filled[j] = got[k] as number;
+    });
+  }
+  return filled;
 }
 
 /**
@@ -779,8 +801,9 @@ async function prefetch(
   if (rows === 0 || rows * 8 * group.length > maxBytes) return rows;
   for (const p of group) p.nan = p.cls === "float";
   const outs = group.map(() => new Float64Array(rows));
-  const filled =
-    (await readPages(source, group, outs)) ?? (await scanDoubles(conn, source, group, outs));
+  const filled = await readColumns(source, group, outs, (rest, restOuts) =>
+    scanDoubles(conn, source, rest, restOuts),
+  );
   group.forEach((p, j) => {
     p.prefetched = (outs[j] as Float64Array).subarray(0, filled[j]);
   });
