@@ -51,10 +51,11 @@ const KEEP_GROUPS_MAX = 10_000;
 
 /**
  * A Parquet file whose numeric columns take at most this many bytes as doubles is read whole
- * at open, in one scan that also counts their missing values and NaN: the profile's count
- * query decoded every numeric column once more only to count them (0.1-0.13 s CPU per 1M x 20
- * file). Larger files (and text files, whose scratch copy's writer already counted) keep the
- * count query and are read in groups as the columns are asked for (OpenOptions.prefetchBytes).
+ * at open, in one pass (its pages, else one scan) that also counts their missing values and
+ * NaN: the profile's count query decoded every numeric column once more only to count them
+ * (0.1-0.13 s CPU per 1M x 20 file). Larger files (and text files, whose scratch copy's
+ * writer already counted) keep the count query and are read in groups as the columns are
+ * asked for (OpenOptions.prefetchBytes).
  */
 const PREFETCH_BYTES = 192 * 2 ** 20;
 
@@ -777,7 +778,7 @@ async function profile(
 
 /**
  * Reads the numeric columns the profile would otherwise count (see PREFETCH_BYTES) in one
- * scan, when they fit in `maxBytes`; each plan gets its present values as `prefetched`.
+ * pass (readColumns), when they fit in `maxBytes`; each plan gets its present values as `prefetched`.
  * Returns the row count, or undefined when it was not needed.
  */
 async function prefetch(

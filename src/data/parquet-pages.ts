@@ -174,8 +174,8 @@ function layoutOf(meta: Struct): Map<string, ColumnLayout> {
       (converted === undefined || SIGNED_CONVERTED.has(Number(converted))) &&
       (logical === undefined || signedIntegerLogical(logical));
     const name = names[i] as string;
-    if (seen.has(name)) columns.delete(name);
     const first = !seen.has(name);
+    if (!first) columns.delete(name);
     seen.add(name);
     if (!numeric || !plainNumber || !first) return undefined;
     const layout: ColumnLayout = { physical, optional: repetition === 1, chunks: [] };
@@ -218,9 +218,11 @@ function list(value: unknown): Struct[] {
   return value as Struct[];
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
 function bytesToString(value: unknown): string {
   if (!(value instanceof Uint8Array)) throw new PagesUnsupported("expected a name");
-  return new TextDecoder("utf-8", { fatal: true }).decode(value);
+  return utf8.decode(value);
 }
 
 // ---------------------------------------------------------------- pages
