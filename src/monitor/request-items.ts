@@ -67,8 +67,10 @@ function isSpace(c: number): boolean {
  * Each alternative starts with a different character, so a failed match backtracks in
  * linear time; the element's text (group 1) is what the loop in jsonTextItems would cut.
  */
-const ELEMENT = (() => {
-  const str = String.raw`"(?:[^"\]|\[\s\S])*"`;
+export const ARRAY_ELEMENT = (() => {
+  // A string, "unrolled" (runs of plain characters between escapes): each escape starts
+  // with a backslash, which a run cannot contain, so there is one way to match.
+  const str = String.raw`"[^"\\]*(?:\\[\s\S][^"\\]*)*"`;
   const other = String.raw`[^{}\[\]"]`;
   const nest = (inner: string) =>
     String.raw`(?:\{(?:${other}|${str}|${inner})*\}|\[(?:${other}|${str}|${inner})*\])`;
@@ -114,11 +116,11 @@ export function jsonTextItems(text: string, parse = true): IncomingItem[] {
     for (;;) {
       // Most elements are objects nested a few levels: matched by one regular expression
       // (about twice as fast as the loop below, which handles everything else).
-      ELEMENT.lastIndex = i;
-      const m = ELEMENT.exec(text);
+      ARRAY_ELEMENT.lastIndex = i;
+      const m = ARRAY_ELEMENT.exec(text);
       if (m !== null) {
         items.push(make(m[1] as string));
-        i = ELEMENT.lastIndex;
+        i = ARRAY_ELEMENT.lastIndex;
         if (m[2] === "]") break;
         continue;
       }

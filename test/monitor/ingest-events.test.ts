@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { VigilError } from "../../src/errors.js";
 import { type MonitorConfig, monitorConfig } from "../../src/monitor/config.js";
 import { type CheckedEvent, checkEvent, type Rejection } from "../../src/monitor/events.js";
-import { jsonTextItems, ndjsonItems } from "../../src/monitor/request-items.js";
+import { ARRAY_ELEMENT, jsonTextItems, ndjsonItems } from "../../src/monitor/request-items.js";
 import type { JsonValue, ModelTask } from "../../src/store/index.js";
 
 const NOW = Date.UTC(2026, 0, 15, 12, 0, 0);
@@ -255,5 +255,29 @@ describe("request bodies", () => {
       [undefined, false],
     ]);
     expect(jsonTextItems('[{"id":"c"} x]', false).map((i) => i.text)).toEqual(['{"id":"c"} x']);
+  });
+
+  it("takes the fast path for elements nested up to three levels, escapes included", () => {
+    // The results above are the same either way; this checks the fast path is really taken
+    // (an escaping mistake once made it match nothing, which no output showed).
+    const fast = (element: string, after = ",") => {
+      ARRAY_ELEMENT.lastIndex = 1;
+      return ARRAY_ELEMENT.exec(`[ ${element} ${after}`)?.[1];
+    };
+    const shallow = [
+      '{"id":"a","timestamp":1,"features":{"x":1.5,"c":"k"},"scores":{"1":0.3}}',
+      '{"s":"brackets } ] { [ , inside","e":"esc \\" \\\\ \\n","u":"\u00e9"}',
+      '{"a":[1,{"b":2}]}',
+      '[1,{"a":[2]}]',
+      '{"empty":"","end":"\\\\"}',
+    ];
+    for (const e of shallow) {
+      expect(JSON.parse(e), e).toBeDefined();
+      expect(fast(e), e).toBe(e);
+      expect(fast(e, "]"), e).toBe(e);
+    }
+    expect(fast('{"x":{"y":{"z":{"w":1}}}}')).toBeUndefined();
+    expect(fast('{"id":"unterminated}')).toBeUndefined();
+    expect(fast('{"id":"a"} x')).toBeUndefined();
   });
 });
