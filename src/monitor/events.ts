@@ -203,12 +203,23 @@ export function hasError(v: unknown): boolean {
   return v !== undefined && v !== null && v !== false && v !== "";
 }
 
-function checkNumber(v: unknown, field: string): void {
+/**
+ * `parent.name`, or `name` at the top. The checks below take the two parts and join them
+ * only to report a problem: joining them for every feature of every event cost a string
+ * allocation per value on the path that checks 50,000 events a second.
+ */
+function fieldName(parent: string, name: string): string {
+  return parent === "" ? name : `${parent}.${name}`;
+}
+
+function checkNumber(v: unknown, parent: string, name: string): void {
   if (typeof v === "number") {
-    if (!Number.isFinite(v)) fail(field, "a number outside the range of a double");
+    if (!Number.isFinite(v))
+      fail(fieldName(parent, name), "a number outside the range of a double");
     return;
   }
   if (v === null || v === undefined) return;
+  const field = fieldName(parent, name);
   if (typeof v === "string" && NUMBER_WORDS.test(v.trim())) {
     fail(
       field,
@@ -218,17 +229,18 @@ function checkNumber(v: unknown, field: string): void {
   fail(field, `must be a number or null, got ${describe(v)}`);
 }
 
-function checkCategory(v: unknown, field: string, maxBytes: number): void {
+function checkCategory(v: unknown, parent: string, name: string, maxBytes: number): void {
   if (typeof v === "string") {
-    checkString(v, field, maxBytes);
+    if (v.length * 3 > maxBytes) checkString(v, fieldName(parent, name), maxBytes);
     return;
   }
   if (typeof v === "number") {
-    if (!Number.isFinite(v)) fail(field, "a number outside the range of a double");
+    if (!Number.isFinite(v))
+      fail(fieldName(parent, name), "a number outside the range of a double");
     return;
   }
   if (v === null || v === undefined || typeof v === "boolean") return;
-  fail(field, `must be a string, number, boolean or null, got ${describe(v)}`);
+  fail(fieldName(parent, name), `must be a string, number, boolean or null, got ${describe(v)}`);
 }
 
 function checkScores(v: unknown): void {
@@ -316,8 +328,8 @@ export function checkEvent(
         } else if (count) {
           // Wrong types are counted by the profile; only sizes and depth are checked.
           checkFree(value, `features.${name}`, maxBytes, 2);
-        } else if (kind === "numeric") checkNumber(value, `features.${name}`);
-        else checkCategory(value, `features.${name}`, maxBytes);
+        } else if (kind === "numeric") checkNumber(value, "features", name);
+        else checkCategory(value, "features", name, maxBytes);
       }
     }
 
@@ -329,7 +341,7 @@ export function checkEvent(
       if (typeof p !== "number")
         fail("prediction", `must be a number for a regression model, got ${describe(p)}`);
       if (!Number.isFinite(p)) fail("prediction", "a number outside the range of a double");
-    } else checkCategory(p, "prediction", maxBytes);
+    } else checkCategory(p, "", "prediction", maxBytes);
 
     checkScores(e.scores);
     const latency = e.latency_ms;
