@@ -39,11 +39,13 @@ import {
   type Rejection,
 } from "./events.js";
 import { keepsPayload, sampledOutPayload } from "./ingest-payload.js";
+import type { IngestStages } from "./ingest-stages.js";
 import { parseIncoming } from "./request-items.js";
 import { type CountBatch, TICKET_SPAN } from "./window-counter.js";
 import { binsFromReference, EventProfiler, newWindowProfile } from "./window-profile.js";
 
 export { isSampledOut, keepsPayload, sampledOutPayload } from "./ingest-payload.js";
+export { INGEST_STAGES, type IngestStages } from "./ingest-stages.js";
 
 /** What one ingest request did. */
 export interface IngestOutcome {
@@ -59,6 +61,8 @@ export interface IngestOutcome {
   errorsByVersion: Record<string, number>;
   /** latency_ms of the accepted events that had one, per version label. */
   latenciesMsByVersion: Record<string, number[]>;
+  /** Where the request's time went, from its arrival at the ingestor to its answer. */
+  stagesMs: IngestStages;
 }
 
 export interface IngestorOptions {
@@ -80,6 +84,11 @@ interface Pending {
   model: string;
   items: IncomingItem[];
   now: number;
+  /** performance.now() at arrival, after the check, when grouped, and when admitted. */
+  arrived: number;
+  checkedAt: number;
+  groupedAt: number;
+  admittedAt: number;
   /** Items parsed and checked by the profile worker, against rules with this stamp. */
   checked?: { ticket: CheckedTicket; stamp: string };
   resolve(o: IngestOutcome): void;
@@ -147,6 +156,7 @@ function emptyOutcome(): IngestOutcome {
     acceptedByVersion: {},
     errorsByVersion: {},
     latenciesMsByVersion: {},
+    stagesMs: { check: 0, queue: 0, backlog: 0, commit: 0, sync: 0 },
   };
 }
 
@@ -197,9 +207,21 @@ export class Ingestor {
    * (no schema yet) or a store error; per-event problems are in the outcome's `rejected`.
    */
   async ingest(model: string, items: IncomingItem[], now: number): Promise<IngestOutcome> {
+    const arrived = performance.now();
     const checked = await this.checkOffThread(model, items, now);
+    const checkedAt = performance.now();
     return new Promise((resolve, reject) => {
-      const p: Pending = { model, items, now, resolve, reject };
+      const p: Pending = {
+        model,
+        items,
+        now,
+        arrived,
+        checkedAt,
+        groupedAt: checkedAt,
+        admittedAt: checkedAt,
+        resolve,
+        reject,
+      };
       if (checked) p.checked = checked;
       this.queue.push(p);
       if (!this.running) {
@@ -276,9 +298,16 @@ export class Ingestor {
           events += size;
           n++;
         }
+        const group = this.queue.splice(0, n);
+        const groupedAt = performance.now();
         // Counting on the worker thread must keep up (it holds the checked events meanwhile).
         if (this.deferred) await this.deferred.belowBacklog(MAX_COUNT_BACKLOG);
-        await this.commitGroup(this.queue.splice(0, n));
+        const admittedAt = performance.now();
+        for (const p of group) {
+          p.groupedAt = groupedAt;
+          p.admittedAt = admittedAt;
+        }
+        await this.commitGroup(group);
         await new Promise<void>((resolve) => setImmediate(resolve));
       }
     } finally {
@@ -333,20 +362,29 @@ export class Ingestor {
       for (const p of group) p.reject(err);
       return;
     }
+    const committedAt = performance.now();
     for (const [k, entry] of written) this.remember(k, entry);
     this.deferred?.post(staged, tickets);
     // Answered once the commit is on disk; the next group may commit meanwhile.
     durable.then(
-      () =>
+      () => {
+        const syncedAt = performance.now();
         group.forEach((p, i) => {
           const failure = failures[i];
           if (failure !== undefined) p.reject(failure);
           else {
             const o = outcomes[i] as IngestOutcome;
             o.rejected.sort((a, b) => a.index - b.index);
+            const st = o.stagesMs;
+            st.check = p.checkedAt - p.arrived;
+            st.queue = p.groupedAt - p.checkedAt;
+            st.backlog = p.admittedAt - p.groupedAt;
+            st.commit = committedAt - p.admittedAt;
+            st.sync = syncedAt - committedAt;
             p.resolve(o);
           }
-        }),
+        });
+      },
       (err: unknown) => {
         for (const p of group) p.reject(err);
       },

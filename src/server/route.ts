@@ -6,6 +6,7 @@
  * them can drift from the others.
  */
 import { VigilError } from "../errors.js";
+import type { IngestStages } from "../monitor/ingest-stages.js";
 import type { Store } from "../store/index.js";
 import type { TokenRole } from "../store/types.js";
 
@@ -64,6 +65,8 @@ export interface IngestObservation {
   errorsByVersion: Record<string, number>;
   /** latency_ms of accepted events that had one, per version label. */
   latenciesMsByVersion: Record<string, number[]>;
+  /** Milliseconds the request spent in each ingest stage. */
+  stagesMs?: Readonly<IngestStages>;
 }
 
 /** Services a handler may use. The server creates one per process. */

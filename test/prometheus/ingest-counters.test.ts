@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import {
   IngestCounters,
   LATENCY_BUCKETS_SECONDS,
+  STAGE_BUCKETS_SECONDS,
   writeExposition,
 } from "../../src/monitor/prometheus/index.js";
 
@@ -32,7 +33,12 @@ describe("IngestCounters", () => {
     c.observe(
       obs({ model: "a", acceptedByVersion: { "1": 1 }, latenciesMsByVersion: { "1": [2] } }),
     );
-    expect(writeExposition(c.families())).toBe(
+    // The stage histogram has its own test below.
+    const withoutStages = writeExposition(c.families())
+      .split("\n")
+      .filter((line) => !line.includes("vigil_ingest_stage_seconds"))
+      .join("\n");
+    expect(withoutStages).toBe(
       [
         "# HELP vigil_predictions_total Prediction events accepted and stored.",
         "# TYPE vigil_predictions_total counter",
@@ -66,6 +72,43 @@ describe("IngestCounters", () => {
         "",
       ].join("\n"),
     );
+  });
+
+  it("counts each request's ingest stages into one histogram per stage", () => {
+    const c = new IngestCounters(100);
+    const stages = (check: number, queue: number, backlog: number, commit: number, sync: number) =>
+      obs({ model: "m", stagesMs: { check, queue, backlog, commit, sync } });
+    c.observe(stages(0.2, 3, 0, 12, 700));
+    c.observe(stages(0.5, 30, 0, 8, 0.1));
+    // No stage times (a caller without them) or a NaN one: nothing counted for that stage.
+    c.observe(obs({ model: "m" }));
+    c.observe(stages(Number.NaN, 1, 1, 1, 1));
+    const lines = writeExposition(c.families()).split("\n");
+    const value = (series: string) => {
+      const line = lines.find((l) => l.startsWith(`${series} `));
+      return line === undefined ? undefined : Number(line.slice(series.length + 1));
+    };
+    const b = (stage: string, le: string) =>
+      value(`vigil_ingest_stage_seconds_bucket{stage="${stage}",le="${le}"}`);
+    expect(lines).toContain("# TYPE vigil_ingest_stage_seconds histogram");
+    expect(STAGE_BUCKETS_SECONDS[0]).toBe(0.0005);
+    // check: 0.2 and 0.5 ms, both in the 0.5 ms bucket (bounds are inclusive); the NaN skipped.
+    expect(b("check", "0.0005")).toBe(2);
+    expect(value('vigil_ingest_stage_seconds_count{stage="check"}')).toBe(2);
+    expect(value('vigil_ingest_stage_seconds_sum{stage="check"}')).toBeCloseTo(0.0007, 12);
+    // queue: 3 ms, 30 ms and 1 ms.
+    expect(b("queue", "0.001")).toBe(1);
+    expect(b("queue", "0.005")).toBe(2);
+    expect(b("queue", "0.025")).toBe(2);
+    expect(b("queue", "0.05")).toBe(3);
+    // sync: 0.1 ms, 1 ms and 700 ms.
+    expect(b("sync", "0.0005")).toBe(1);
+    expect(b("sync", "0.5")).toBe(2);
+    expect(b("sync", "1")).toBe(3);
+    expect(b("sync", "+Inf")).toBe(3);
+    for (const stage of ["check", "queue", "backlog", "commit", "sync"]) {
+      expect(value(`vigil_ingest_stage_seconds_count{stage="${stage}"}`), stage).toBeDefined();
+    }
   });
 
   it("has buckets from 1 ms to 10 s", () => {

@@ -134,6 +134,12 @@ describe.skipIf(!prometheus)("Prometheus scraping vigil serve", () => {
       ]);
       expect(await value('vigil_ingest_rejected_total{model="churn"}')).toEqual(["1"]);
       expect(await value('vigil_ingest_duplicates_total{model="churn"}')).toEqual(["1"]);
+      // The three committed requests, each counted once in every stage.
+      for (const stage of ["check", "queue", "backlog", "commit", "sync"]) {
+        expect(await value(`vigil_ingest_stage_seconds_count{stage="${stage}"}`), stage).toEqual([
+          "3",
+        ]);
+      }
       expect(
         await value('vigil_prediction_latency_seconds_count{model="churn",version="1"}'),
       ).toEqual(["4"]);

@@ -23,6 +23,7 @@ export {
   DEFAULT_MAX_SERIES,
   IngestCounters,
   LATENCY_BUCKETS_SECONDS,
+  STAGE_BUCKETS_SECONDS,
 } from "./ingest-counters.js";
 export { sanitizeLabelName, sanitizeMetricName } from "./names.js";
 export {

@@ -8,11 +8,20 @@
  * counters do (it detects the reset). With several `vigil serve` instances each is scraped
  * and the queries `sum` over instances.
  */
+import { INGEST_STAGES, type IngestStages } from "../ingest-stages.js";
 import type { HistogramFamily, MetricFamily, ScalarFamily } from "./exposition.js";
 
 /** Upper bounds in seconds: 1 ms to 10 s, about three buckets per decade. */
 export const LATENCY_BUCKETS_SECONDS: readonly number[] = [
   0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
+];
+
+/**
+ * Upper bounds in seconds of the ingest stage histogram: 0.5 ms to 10 s. A request's stages
+ * take from microseconds (no backlog) to the whole of a slow answer.
+ */
+export const STAGE_BUCKETS_SECONDS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10,
 ];
 
 /**
@@ -30,6 +39,8 @@ export interface CountedObservation {
   duplicates: number;
   errorsByVersion: Readonly<Record<string, number>>;
   latenciesMsByVersion: Readonly<Record<string, readonly number[]>>;
+  /** Milliseconds per ingest stage. */
+  stagesMs?: Readonly<IngestStages>;
 }
 
 interface VersionSeries {
@@ -63,6 +74,11 @@ export class IngestCounters {
   private readonly versions = new Map<string, VersionSeries>();
   private readonly models = new Map<string, ModelSeries>();
   private overflow = 0;
+  /** Per stage: per-bucket counts (the last above the last bound) and the sum in seconds. */
+  private readonly stages = INGEST_STAGES.map(() => ({
+    buckets: new Float64Array(STAGE_BUCKETS_SECONDS.length + 1),
+    sum: 0,
+  }));
 
   constructor(
     private readonly maxSeries: number = DEFAULT_MAX_SERIES,
@@ -92,6 +108,15 @@ export class IngestCounters {
     for (const version in o.errorsByVersion) {
       const s = this.series(o.model, version);
       if (s) s.errors += o.errorsByVersion[version] as number;
+    }
+    if (o.stagesMs !== undefined) {
+      for (let i = 0; i < INGEST_STAGES.length; i++) {
+        const seconds = o.stagesMs[INGEST_STAGES[i] as keyof IngestStages] / 1000;
+        if (!(seconds >= 0) || seconds === Number.POSITIVE_INFINITY) continue;
+        const s = this.stages[i] as { buckets: Float64Array; sum: number };
+        (s.buckets[bucketIndex(STAGE_BUCKETS_SECONDS, seconds)] as number)++;
+        s.sum += seconds;
+      }
     }
     for (const version in o.latenciesMsByVersion) {
       const s = this.series(o.model, version);
@@ -188,6 +213,17 @@ export class IngestCounters {
         help: "Prediction events ignored because their id was already stored.",
         samples: models.map(([model, m]) => ({ labels: { model }, value: m.duplicates })),
       },
+      {
+        type: "histogram",
+        name: "vigil_ingest_stage_seconds",
+        help: "Time ingest requests spent in each stage: check (on the profile worker), queue (behind earlier commits), backlog (waiting for profile counting), commit (the transaction), sync (until on disk).",
+        bounds: STAGE_BUCKETS_SECONDS,
+        samples: this.stages.map((s, i) => ({
+          labels: { stage: INGEST_STAGES[i] as string },
+          counts: s.buckets,
+          sum: s.sum,
+        })),
+      } satisfies HistogramFamily,
       {
         type: "counter",
         name: "vigil_metrics_series_overflow_total",

@@ -104,6 +104,7 @@ function observe(ctx: ServerContext, model: string, o: IngestOutcome): void {
     duplicates: o.duplicates,
     errorsByVersion: o.errorsByVersion,
     latenciesMsByVersion: o.latenciesMsByVersion,
+    stagesMs: o.stagesMs,
   };
   for (const fn of ctx.ingestObservers) {
     try {
