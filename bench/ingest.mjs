@@ -557,6 +557,60 @@ async function api(url, token, method, p, body) {
   if (res.status >= 300) throw new Error(`${method} ${p}: ${res.status} ${text}`);
 }
 
+/**
+ * The server's `vigil_ingest_stage_seconds` histogram (docs/prometheus.md): per stage, the
+ * cumulative bucket counts by upper bound, the sum and the count. Undefined when the
+ * server does not expose it (an older build given with --vigil).
+ */
+async function scrapeStages(url, token) {
+  const res = await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${token}` } });
+  if (res.status !== 200) return undefined;
+  const stages = {};
+  const line =
+    /^vigil_ingest_stage_seconds_(bucket|sum|count)\{stage="(\w+)"(?:,le="([^"]+)")?\} (\S+)$/;
+  for (const l of (await res.text()).split("\n")) {
+    const m = line.exec(l);
+    if (!m) continue;
+    const s = (stages[m[2]] ??= { buckets: [], sum: 0, count: 0 });
+    if (m[1] === "bucket") s.buckets.push([Number(m[3]), Number(m[4])]);
+    else s[m[1]] = Number(m[4]);
+  }
+  return Object.keys(stages).length > 0 ? stages : undefined;
+}
+
+/**
+ * Per stage, between two scrapes: mean and p99 in ms, the p99 read from the buckets as
+ * Prometheus' histogram_quantile does (linear within the bucket; above the last finite
+ * bound, that bound).
+ */
+function stageSummary(before, after) {
+  if (!before || !after) return undefined;
+  const out = {};
+  for (const [stage, a] of Object.entries(after)) {
+    const b = before[stage] ?? { buckets: [], sum: 0, count: 0 };
+    const count = a.count - b.count;
+    if (count <= 0) continue;
+    const cum = a.buckets.map(([le, v], i) => [le, v - (b.buckets[i]?.[1] ?? 0)]);
+    const rank = 0.99 * count;
+    let p99 = Number.NaN;
+    let lower = 0;
+    let below = 0;
+    for (const [le, c] of cum) {
+      if (c >= rank) {
+        p99 =
+          le === Number.POSITIVE_INFINITY
+            ? lower
+            : lower + ((le - lower) * (rank - below)) / (c - below);
+        break;
+      }
+      lower = le;
+      below = c;
+    }
+    out[stage] = { meanMs: (1000 * (a.sum - b.sum)) / count, p99Ms: 1000 * p99 };
+  }
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------
 
 async function benchBackend(name, target, opts) {
@@ -580,9 +634,20 @@ async function benchBackend(name, target, opts) {
       log(
         `${name}: ${phase} (${n} events/request, ${c} connections${rps ? `, ${fmt(rps)} requests/s offered` : ""}, ${opts.duration} s) ...`,
       );
-      phases.push(
-        await runLoad(url, token, modelName, `${name}-${phase}`, n, c, opts, server.pid, rps),
+      const before = await scrapeStages(url, token);
+      const result = await runLoad(
+        url,
+        token,
+        modelName,
+        `${name}-${phase}`,
+        n,
+        c,
+        opts,
+        server.pid,
+        rps,
       );
+      result.stages = stageSummary(before, await scrapeStages(url, token));
+      phases.push(result);
     }
     await server.stop();
   } catch (err) {
@@ -735,6 +800,23 @@ function report(results, baseline, opts, loadStart) {
     }
   }
   say("");
+  const staged = results.flatMap((r) => r.phases.filter((p) => p.stages).map((p) => [r, p]));
+  if (staged.length > 0) {
+    say(
+      "Where the server's time went, per request (vigil_ingest_stage_seconds over the whole phase, warm-up included): p99 / mean ms",
+    );
+    say("");
+    say("| server | load | check | queue | backlog | commit | sync |");
+    say("|---|---|---:|---:|---:|---:|---:|");
+    const cell = (s) => (s ? `${fmt(s.p99Ms, 1)} / ${fmt(s.meanMs, 1)}` : "n/a");
+    for (const [r, p] of staged) {
+      const st = p.stages;
+      say(
+        `| ${r.backend} | ${p.eventsPerRequest === 1 ? "single" : `batched ${p.eventsPerRequest}`}${p.offered ? ", open loop" : ", closed loop"} | ${cell(st.check)} | ${cell(st.queue)} | ${cell(st.backlog)} | ${cell(st.commit)} | ${cell(st.sync)} |`,
+      );
+    }
+    say("");
+  }
   let allPass = true;
   const verdict = (ok, text) => {
     if (!ok) allPass = false;
