@@ -304,7 +304,13 @@ async function openLoop({ url, path: p, headers, rps, seconds, warmup, connectio
     }
     c.current = next;
     next.sentAt = performance.now();
-    c.sock.write(`${fixedHead}content-length: ${Buffer.byteLength(next.body)}\r\n\r\n${next.body}`);
+    // The body is ASCII: latin1 is a plain copy, where writing the joined string encoded
+    // 190 KB of UTF-8 after measuring it (a tenth of this process' CPU in the rated phase).
+    const body = Buffer.from(next.body, "latin1");
+    c.sock.cork();
+    c.sock.write(`${fixedHead}content-length: ${body.length}\r\n\r\n`, "latin1");
+    c.sock.write(body);
+    c.sock.uncork();
   };
   const read = (c) => {
     while (c.buf !== null && c.current !== null) {
@@ -354,16 +360,22 @@ async function openLoop({ url, path: p, headers, rps, seconds, warmup, connectio
   };
   for (let i = 0; i < connections; i++) connect();
 
-  // Every millisecond: the requests that came due since the last tick, each with its time.
-  const tick = setInterval(() => {
+  // At each due time (at most every millisecond): the requests that came due since the
+  // last tick, each with its time. A timer per due time, not a 1 ms interval: at 100
+  // requests/s the interval woke this process ten times per request.
+  const onTick = () => {
     const upTo = Math.min(total, Math.floor(((performance.now() - started) * rps) / 1000) + 1);
     for (; made < upTo; made++) {
       const { r, body } = maker.next();
       waiting.push({ r, body, due: started + (made * 1000) / rps, sentAt: 0 });
     }
     while (free.length > 0 && waiting.length > 0) dispatch(free.pop());
-    if (made === total) clearInterval(tick);
-  }, 1);
+    if (made < total) {
+      const nextDue = started + (made * 1000) / rps;
+      setTimeout(onTick, Math.max(1, Math.floor(nextDue - performance.now())));
+    }
+  };
+  setTimeout(onTick, 0);
   const watchdog = setInterval(() => {
     const now = performance.now();
     for (const c of conns) {
