@@ -583,7 +583,8 @@ async function scrapeStages(url, token) {
   for (const l of (await res.text()).split("\n")) {
     const m = line.exec(l);
     if (!m) continue;
-    const s = (stages[m[2]] ??= { buckets: [], sum: 0, count: 0 });
+    stages[m[2]] ??= { buckets: [], sum: 0, count: 0 };
+    const s = stages[m[2]];
     if (m[1] === "bucket") s.buckets.push([Number(m[3]), Number(m[4])]);
     else s[m[1]] = Number(m[4]);
   }
