@@ -89,6 +89,7 @@ function run(m, opts, reqs, now) {
   const schema = { features: featureSchema(opts.features) };
   const rules = {
     task: "binary",
+    positiveClass: "1",
     schema,
     settings: { ingest: { ...m.DEFAULT_INGEST_SETTINGS } },
   };
@@ -153,7 +154,12 @@ function threadCpu() {
  */
 function runWorker(m, opts, reqs, now) {
   const schema = { features: featureSchema(opts.features) };
-  const rules = { task: "binary", schema, settings: { ingest: { ...m.DEFAULT_INGEST_SETTINGS } } };
+  const rules = {
+    task: "binary",
+    positiveClass: "1",
+    schema,
+    settings: { ingest: { ...m.DEFAULT_INGEST_SETTINGS } },
+  };
   const empty = m.newWindowProfile(m.profileColumns("binary", schema), {});
   const key = { modelId: 1, versionId: 1, windowStart: 0 };
   const limits =

@@ -161,6 +161,8 @@ export function parseTimestamp(v: unknown, field = "timestamp"): number {
 /** What checkEvent reads of a model's configuration (plain data: it crosses threads). */
 export interface EventRules {
   task: MonitorConfig["task"];
+  /** The positive class of a binary model (the profile's score column reads it). */
+  positiveClass: string;
   schema: Pick<MonitorConfig["schema"], "features">;
   settings: Pick<MonitorConfig["settings"], "ingest">;
 }
@@ -169,6 +171,7 @@ export interface EventRules {
 export function eventRules(config: MonitorConfig): EventRules {
   return {
     task: config.task,
+    positiveClass: config.positiveClass,
     schema: { features: config.schema.features },
     settings: { ingest: config.settings.ingest },
   };

@@ -24,7 +24,16 @@ import {
   isRejection,
   type Rejection,
 } from "./events.js";
-import { EventProfiler } from "./window-profile.js";
+import { profileColumns } from "./layout.js";
+import {
+  binsFromReference,
+  type EventDigest,
+  EventProfiler,
+  newWindowProfile,
+} from "./window-profile.js";
+
+/** The value a refused item has in its request's digest (never counted). */
+const NO_EVENT: Record<string, unknown> = Object.freeze({});
 
 /** Items per ticket are addressed as ticket * TICKET_SPAN + index. */
 export const TICKET_SPAN = 2 ** 21;
@@ -131,10 +140,20 @@ interface Held {
   eventCount: number;
 }
 
+/** A checked request, held until its events are counted or released. */
+interface Ticket {
+  /** Each item's JSON text (counted from when the window's layout is not the digest's). */
+  texts: string[];
+  /** The items' column values, in the layout of the rules they were checked against. */
+  digest: EventDigest;
+}
+
 export class WindowCounter {
   private readonly windows = new Map<string, Held>();
-  /** Parsed events of checked requests, by ticket (the check's id), until released. */
-  private readonly tickets = new Map<number, unknown[]>();
+  /** Checked requests, by ticket (the check's id), until released. */
+  private readonly tickets = new Map<number, Ticket>();
+  /** A profiler in the layout a model's rules give new windows, per rules (digests only). */
+  private readonly digesters = new Map<string, EventProfiler>();
 
   get size(): number {
     return this.windows.size;
@@ -171,12 +190,16 @@ export class WindowCounter {
     }
   }
 
-  /** Parses and checks a request's items; keeps the parsed events under the ticket. */
+  /**
+   * Parses and checks a request's items; keeps their texts and digest under the ticket
+   * (the parsed events are dropped at once: see EventDigest).
+   */
   check(req: { id: number; rules: EventRules; now: number } & CheckItems): CheckResults {
     const ctx = { config: req.rules, now: req.now };
     const { texts, lines } = req;
     const n = texts.length;
-    const values: unknown[] = new Array(n);
+    // Refused items get an empty event: their place in the digest is never counted.
+    const values: Record<string, unknown>[] = new Array(n).fill(NO_EVENT);
     const out: CheckResults = {
       ids: new Array(n),
       versions: new Array(n),
@@ -201,7 +224,7 @@ export class WindowCounter {
         out.rejections.push(r);
         continue;
       }
-      values[i] = item.value;
+      values[i] = r.event;
       const e = r.event;
       out.ids[i] = r.id;
       out.versions[i] = r.version;
@@ -209,8 +232,22 @@ export class WindowCounter {
       out.errors[i] = hasError(e.error) ? 1 : 0;
       out.latencies[i] = typeof e.latency_ms === "number" ? e.latency_ms : Number.NaN;
     }
-    this.tickets.set(req.id, values);
+    this.tickets.set(req.id, { texts, digest: this.digester(req.rules).digest(values) });
     return out;
+  }
+
+  /** The profiler whose layout a window made under these rules has (layout.ts, config.ts). */
+  private digester(rules: EventRules): EventProfiler {
+    const key = JSON.stringify([rules.task, rules.positiveClass, rules.schema.features]);
+    let p = this.digesters.get(key);
+    if (p === undefined) {
+      if (this.digesters.size >= 16) this.digesters.clear();
+      const columns = profileColumns(rules.task, { features: rules.schema.features });
+      const profile = newWindowProfile(columns, binsFromReference(columns, null));
+      p = new EventProfiler(profile, rules.task, rules.positiveClass);
+      this.digesters.set(key, p);
+    }
+    return p;
   }
 
   count(batch: CountBatch): void {
@@ -242,19 +279,41 @@ export class WindowCounter {
       held.positiveClass = batch.positiveClass;
       held.profiler = new EventProfiler(held.profile, batch.task, batch.positiveClass);
     }
-    const events: Record<string, unknown>[] = new Array(batch.events.length);
-    for (let i = 0; i < events.length; i++) {
-      const e = batch.events[i] as string | number;
+    // Runs of events, each counted column by column; in order, so every column sees its
+    // values in seq order as one addAll of the whole batch would (columns are independent).
+    const profiler = held.profiler;
+    let parsed: Record<string, unknown>[] = [];
+    let picks: number[] = [];
+    let from: Ticket | undefined;
+    const countRuns = () => {
+      if (parsed.length > 0) profiler.addAll(parsed);
+      if (from !== undefined && picks.length > 0) profiler.apply(from.digest, picks);
+      parsed = [];
+      picks = [];
+    };
+    for (const e of batch.events) {
       if (typeof e === "string") {
-        events[i] = JSON.parse(e) as Record<string, unknown>;
+        if (picks.length > 0) countRuns();
+        parsed.push(JSON.parse(e) as Record<string, unknown>);
         continue;
       }
-      const values = this.tickets.get(Math.floor(e / TICKET_SPAN));
-      const value = values?.[e % TICKET_SPAN];
-      if (value === undefined) throw new Error(`checked event ${e} is not held`);
-      events[i] = value as Record<string, unknown>;
+      const ticket = this.tickets.get(Math.floor(e / TICKET_SPAN));
+      const index = e % TICKET_SPAN;
+      const text = ticket?.texts[index];
+      if (ticket === undefined || text === undefined) {
+        throw new Error(`checked event ${e} is not held`);
+      }
+      if (ticket.digest.layoutKey !== profiler.layoutKey) {
+        // The window was made under other rules (the schema changed since): from the text.
+        if (picks.length > 0) countRuns();
+        parsed.push(JSON.parse(text) as Record<string, unknown>);
+        continue;
+      }
+      if (parsed.length > 0 || (from !== ticket && picks.length > 0)) countRuns();
+      from = ticket;
+      picks.push(index);
     }
-    held.profiler.addAll(events);
+    countRuns();
     if (batch.events.length > 0) {
       held.eventCount += batch.events.length;
       held.countedSeq = batch.lastSeq;

@@ -91,6 +91,66 @@ export function unknownValue(
   return joined.length > MAX_UNKNOWN_VALUE ? `${joined.slice(0, MAX_UNKNOWN_VALUE - 1)}…` : joined;
 }
 
+/**
+ * What each column of a window profile receives from a run of events, extracted once and
+ * kept compact (EventProfiler.digest, .apply). The profile worker keeps a checked request's
+ * digest, instead of its parsed events, until the events are committed and counted: parsed
+ * events held that long cost the worker about a fifth of its time in garbage collection
+ * (`node bench/ingest-count.mjs --lag`). Per column, one value per event:
+ * - numeric columns: the number (NaN for null or absent, which counts as missing just the
+ *   same); values of another type are flagged in `typeErrors`;
+ * - categorical columns: the category as ColumnProfile.update would make it (String() of a
+ *   number or boolean), null for a missing value or one flagged in `typeErrors`.
+ */
+export interface EventDigest {
+  /** EventProfiler.layoutKey of the profiler that made it. */
+  layoutKey: string;
+  /** Events. */
+  size: number;
+  values: DigestValues[];
+}
+
+export interface DigestValues {
+  numbers: Float64Array | null;
+  strings: (string | null)[] | null;
+  /** 1 where the value has a type the column does not take; null when none has. */
+  typeErrors: Uint8Array | null;
+}
+
+/** A value every column counts as a type error. */
+const TYPE_ERROR = Object.freeze({});
+
+function newValues(kind: ColumnKind, n: number): DigestValues {
+  return kind === "numeric"
+    ? { numbers: new Float64Array(n), strings: null, typeErrors: null }
+    : { numbers: null, strings: new Array<string | null>(n), typeErrors: null };
+}
+
+/** Stores what ColumnProfile.update(v) would count, for event i (see EventDigest). */
+function put(out: DigestValues, i: number, v: unknown): void {
+  if (out.numbers !== null) {
+    if (typeof v === "number") out.numbers[i] = v;
+    else {
+      out.numbers[i] = Number.NaN;
+      if (v !== null && v !== undefined) flagTypeError(out, i);
+    }
+    return;
+  }
+  const strings = out.strings as (string | null)[];
+  if (typeof v === "string") strings[i] = v;
+  else if (typeof v === "number") strings[i] = Number.isNaN(v) ? null : String(v);
+  else if (typeof v === "boolean") strings[i] = String(v);
+  else {
+    strings[i] = null;
+    if (v !== null && v !== undefined) flagTypeError(out, i);
+  }
+}
+
+function flagTypeError(out: DigestValues, i: number): void {
+  out.typeErrors ??= new Uint8Array((out.numbers ?? (out.strings as unknown[])).length);
+  out.typeErrors[i] = 1;
+}
+
 /** Counts events into one window profile. */
 export class EventProfiler {
   private readonly featureNames: string[] = [];
@@ -103,6 +163,13 @@ export class EventProfiler {
   private readonly unknown: ColumnProfile | undefined;
   /** Reserved-looking columns this code does not fill: given a missing value per event. */
   private readonly others: ColumnProfile[] = [];
+  /** The columns a digest holds values for, in its order: features, then reserved ones. */
+  private readonly digestColumns: ColumnProfile[];
+  /**
+   * The columns (names, kinds, order), task and positive class: digests are exchanged
+   * between profilers with the same key only.
+   */
+  readonly layoutKey: string;
 
   constructor(
     readonly profile: DatasetProfile,
@@ -132,6 +199,24 @@ export class EventProfiler {
     for (const [name, col] of cols) {
       if (name.startsWith("$") && !reserved.has(name)) this.others.push(col);
     }
+    this.digestColumns = [...this.featureCols];
+    const parts = [task, positiveClass];
+    for (let i = 0; i < this.featureNames.length; i++) {
+      parts.push(`${this.featureNames[i]}:${(this.featureCols[i] as ColumnProfile).kind}`);
+    }
+    for (const [name, col] of [
+      [PREDICTION_COLUMN, this.prediction],
+      [SCORE_COLUMN, this.score],
+      [LATENCY_COLUMN, this.latency],
+      [ERROR_COLUMN, this.error],
+      [UNKNOWN_COLUMN, this.unknown],
+    ] as const) {
+      if (col === undefined) continue;
+      this.digestColumns.push(col);
+      parts.push(`${name}:${col.kind}`);
+    }
+    parts.push(`others:${this.others.length}`);
+    this.layoutKey = JSON.stringify(parts);
   }
 
   /**
@@ -141,8 +226,15 @@ export class EventProfiler {
    * property lookups monomorphic, which is faster.
    */
   addAll(events: readonly Record<string, unknown>[]): void {
+    this.apply(this.digest(events));
+  }
+
+  /**
+   * The values each column would receive from these events (see EventDigest), without
+   * counting them. A digest made by a profiler with the same layoutKey can be applied here.
+   */
+  digest(events: readonly Record<string, unknown>[]): EventDigest {
     const n = events.length;
-    this.profile.rows += n;
     const feats: (Record<string, unknown> | undefined)[] = new Array(n);
     const knownPerEvent = new Uint16Array(n);
     for (let i = 0; i < n; i++) {
@@ -152,46 +244,96 @@ export class EventProfiler {
           ? (f as Record<string, unknown>)
           : undefined;
     }
+    const values: DigestValues[] = [];
     const names = this.featureNames;
     const cols = this.featureCols;
     for (let j = 0; j < cols.length; j++) {
       const name = names[j] as string;
-      const col = cols[j] as ColumnProfile;
+      const out = newValues((cols[j] as ColumnProfile).kind, n);
       for (let i = 0; i < n; i++) {
         const f = feats[i];
         let v = f === undefined ? undefined : f[name];
         // As in add(): an absent name can find an Object.prototype method.
         if (typeof v === "function") v = undefined;
         else if (v !== undefined) knownPerEvent[i] = (knownPerEvent[i] as number) + 1;
-        col.update(v);
+        put(out, i, v);
       }
+      values.push(out);
     }
     const { prediction, score, latency, error, unknown } = this;
-    if (prediction)
-      for (let i = 0; i < n; i++)
-        prediction.update((events[i] as Record<string, unknown>).prediction);
-    if (score) {
-      for (let i = 0; i < n; i++) {
-        score.update(
-          scoreValue((events[i] as Record<string, unknown>).scores, this.task, this.positiveClass),
-        );
-      }
+    if (prediction) {
+      const out = newValues(prediction.kind, n);
+      for (let i = 0; i < n; i++) put(out, i, (events[i] as Record<string, unknown>).prediction);
+      values.push(out);
     }
-    if (latency)
-      for (let i = 0; i < n; i++) latency.update((events[i] as Record<string, unknown>).latency_ms);
+    if (score) {
+      const out = newValues(score.kind, n);
+      for (let i = 0; i < n; i++) {
+        const scores = (events[i] as Record<string, unknown>).scores;
+        put(out, i, scoreValue(scores, this.task, this.positiveClass));
+      }
+      values.push(out);
+    }
+    if (latency) {
+      const out = newValues(latency.kind, n);
+      for (let i = 0; i < n; i++) put(out, i, (events[i] as Record<string, unknown>).latency_ms);
+      values.push(out);
+    }
     if (error) {
-      for (let i = 0; i < n; i++)
-        error.update(hasError((events[i] as Record<string, unknown>).error) ? "1" : "0");
+      const out = newValues(error.kind, n);
+      for (let i = 0; i < n; i++) {
+        put(out, i, hasError((events[i] as Record<string, unknown>).error) ? "1" : "0");
+      }
+      values.push(out);
     }
     if (unknown) {
+      const out = newValues(unknown.kind, n);
       for (let i = 0; i < n; i++) {
         const f = feats[i];
         let keys = 0;
         if (f !== undefined) for (const _ in f) keys++;
-        unknown.update(keys === knownPerEvent[i] ? undefined : unknownValue(f, this.known));
+        put(out, i, keys === knownPerEvent[i] ? undefined : unknownValue(f, this.known));
+      }
+      values.push(out);
+    }
+    return { layoutKey: this.layoutKey, size: n, values };
+  }
+
+  /**
+   * Counts the events of a digest made with this layout, all of them in order, or those at
+   * `picks` in that order. The result is what addAll of the same events gives.
+   */
+  apply(d: EventDigest, picks?: ArrayLike<number>): void {
+    if (d.layoutKey !== this.layoutKey) {
+      // The caller checks the key; counting into the wrong columns would corrupt the profile.
+      throw new Error("an event digest was applied to a profile of another layout");
+    }
+    const n = picks === undefined ? d.size : picks.length;
+    this.profile.rows += n;
+    const cols = this.digestColumns;
+    for (let j = 0; j < cols.length; j++) {
+      const col = cols[j] as ColumnProfile;
+      const v = d.values[j] as DigestValues;
+      if (v.numbers !== null) {
+        const xs = v.numbers;
+        const bad = v.typeErrors;
+        for (let k = 0; k < n; k++) {
+          const i = picks === undefined ? k : (picks[k] as number);
+          if (bad !== null && bad[i] === 1) col.update(TYPE_ERROR);
+          else col.addNumber(xs[i] as number);
+        }
+      } else {
+        const ss = v.strings as (string | null)[];
+        const bad = v.typeErrors;
+        for (let k = 0; k < n; k++) {
+          const i = picks === undefined ? k : (picks[k] as number);
+          const s = ss[i] as string | null;
+          if (s !== null) col.addCategory(s);
+          else col.update(bad !== null && bad[i] === 1 ? TYPE_ERROR : null);
+        }
       }
     }
-    for (const col of this.others) for (let i = 0; i < n; i++) col.update(undefined);
+    for (const col of this.others) for (let k = 0; k < n; k++) col.update(undefined);
   }
 
   /** Adds one event (already validated, or read back from the raw events). */
