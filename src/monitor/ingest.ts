@@ -113,12 +113,14 @@ interface WindowBatch {
 /** Requests with fewer items are checked on the ingest thread: a round trip to the worker costs more. */
 const OFF_THREAD_MIN_ITEMS = 16;
 /**
- * Events sent to the profile worker and not counted yet before the next transaction waits.
- * About two groups: the worker holds the checked events until it counts them, and a larger
- * backlog made its garbage collections (tens of ms each, a live set of up to 40 MB) and so
- * the latency of checks worse, without more throughput.
+ * Events sent to the profile worker and not counted yet before the next transaction waits:
+ * the back-pressure that keeps counting from falling behind for good. About ten groups: the
+ * worker holds a checked request's texts and digest (about 0.7 KB per event) until it counts
+ * them. While it held the parsed events instead, a backlog over 5,000 made its garbage
+ * collections, and so the checks, slower; with digests, 25,000 took the rated benchmark's
+ * p99 from 134-311 ms to 70-98 ms (bench/README.md).
  */
-const MAX_COUNT_BACKLOG = 5_000;
+const MAX_COUNT_BACKLOG = 25_000;
 
 /** A model row's monitoring configuration, parsed, with the event rules it implies. */
 interface ParsedConfig {
