@@ -7,7 +7,7 @@
  * its write were most of each transaction.
  *
  * The worker also parses and checks the events of large requests before their transaction
- * (`check`), keeping the parsed events until they are counted, so the ingest thread only
+ * (`check`), keeping their digests until they are counted, so the ingest thread only
  * splits, inserts and commits.
  *
  * Nothing acknowledged depends on it: the raw events are committed before the answer, and
@@ -171,7 +171,7 @@ interface PendingReply {
   reject(e: unknown): void;
 }
 
-/** A request's items checked by the counter, whose parsed events it holds until released. */
+/** A request's items checked by the counter, whose digest it holds until released. */
 export interface CheckedTicket {
   ticket: number;
   /** The counter generation that holds the ticket (a restarted worker holds none). */
@@ -416,7 +416,7 @@ export class DeferredProfiles {
   }
 
   /**
-   * Parses and checks items on the worker, which keeps the parsed events under the returned
+   * Parses and checks items on the worker, which keeps their digest under the returned
    * ticket: count them by reference (TICKET_SPAN) and release the ticket when the ingest
    * transaction ends, committed or not.
    */

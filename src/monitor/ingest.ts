@@ -302,7 +302,7 @@ export class Ingestor {
         }
         const group = this.queue.splice(0, n);
         const groupedAt = performance.now();
-        // Counting on the worker thread must keep up (it holds the checked events meanwhile).
+        // Counting on the worker thread must keep up (it holds the checked digests meanwhile).
         if (this.deferred) await this.deferred.belowBacklog(MAX_COUNT_BACKLOG);
         const admittedAt = performance.now();
         for (const p of group) {
@@ -418,7 +418,7 @@ export class Ingestor {
     for (const { pending, outcome } of requests) {
       const pre = pending.checked;
       if (pre && deferred && pre.stamp === stamp) {
-        // Checked on the worker against these very rules; it holds the parsed events.
+        // Checked on the worker against these very rules; it holds their digest.
         const base = pre.ticket.ticket * TICKET_SPAN;
         const r = pre.ticket.results;
         for (const rejection of r.rejections) outcome.rejected.push(rejection);

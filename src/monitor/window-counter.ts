@@ -1,10 +1,10 @@
 /**
  * The worker side of deferred window profiles (deferred-profiles.ts):
  * - checking events: a large request's items are parsed and checked here (checkEvent, the
- *   same function the ingest thread runs), and the parsed events are kept by ticket until
- *   the ingest transaction ends;
+ *   same function the ingest thread runs), and their texts and digest (the values each
+ *   profile column will receive) are kept by ticket until the ingest transaction ends;
  * - counting: decoded window profiles that committed events are counted into, in seq
- *   order, each event parsed from the JSON text stored for it (or the same text parsed at
+ *   order, each event parsed from the JSON text stored for it (or taken from the digest of
  *   its check), which is exactly what a rebuild from raw events replays (rebuild.ts), so
  *   the result is the same bytes.
  * Runs in a worker thread (profile-worker.ts) or, where there is no compiled worker file,
