@@ -285,6 +285,9 @@ export class WindowCounter {
     let parsed: Record<string, unknown>[] = [];
     let picks: number[] = [];
     let from: Ticket | undefined;
+    // Whether a ticket's digest fits this window, decided once per ticket, not per event.
+    let compared: Ticket | undefined;
+    let fits = false;
     const countRuns = () => {
       if (parsed.length > 0) profiler.addAll(parsed);
       if (from !== undefined && picks.length > 0) profiler.apply(from.digest, picks);
@@ -303,7 +306,11 @@ export class WindowCounter {
       if (ticket === undefined || text === undefined) {
         throw new Error(`checked event ${e} is not held`);
       }
-      if (ticket.digest.layoutKey !== profiler.layoutKey) {
+      if (ticket !== compared) {
+        compared = ticket;
+        fits = ticket.digest.layoutKey === profiler.layoutKey;
+      }
+      if (!fits) {
         // The window was made under other rules (the schema changed since): from the text.
         if (picks.length > 0) countRuns();
         parsed.push(JSON.parse(text) as Record<string, unknown>);
